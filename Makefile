@@ -1,0 +1,126 @@
+# jwtauth: JWT login endpoints as small FastCGI programs.
+# GNU make 4 (Debian 12).  `make run` and `make check` are the whole set-up.
+
+BUILD	?= build
+PREFIX	?= /usr/local
+PORT	?= 8080
+SERVER	?= lighttpd
+FUZZ_SECONDS ?= 60
+
+PKGS	 = openssl json-c libmariadb
+PKG_CF	!= pkg-config --cflags $(PKGS) 2>/dev/null || true
+PKG_LD	!= pkg-config --libs $(PKGS) 2>/dev/null || true
+
+CC	?= cc
+CFLAGS	?= -O2 -g
+WARN	 = -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
+	   -Wshadow -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
+ifeq ($(SAN),1)
+BUILD	 = build/asan
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=all
+endif
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CF)
+LDLIBS	 = $(PKG_LD) -lfcgi
+
+LIB_SRC	 = $(wildcard lib/*.c)
+LIB_OBJ	 = $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB	 = $(BUILD)/lib/libjwtauth.a
+PROGS	 = $(patsubst cgi-bin/%.c,$(BUILD)/cgi-bin/%,$(wildcard cgi-bin/*.c))
+TOOLS	 = $(BUILD)/bin/jwtauth-admin
+UNITS	 = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test-*.c))
+BENCHP	 = $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+TTOOLS	 = $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
+
+.PHONY: all run start stop check unit e2e bench fuzz fuzzers valgrind install clean \
+	deps sql migrate
+
+all: $(LIB) $(PROGS) $(TOOLS) $(UNITS) $(BENCHP) $(TTOOLS)
+
+$(BUILD)/%.o: %.c $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+$(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/bin/jwtauth-admin: $(BUILD)/tools/jwtauth-admin.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# Installs the Debian packages that are missing (and only those).
+deps:
+	@scripts/deps
+
+# The demo stack in the foreground; Ctrl-C stops it.
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/stack run
+
+start: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/stack start
+
+stop:
+	@scripts/stack stop
+
+# A SQL client on the private database (SQL on stdin works too).
+sql:
+	@scripts/stack sql
+
+migrate: all
+	@scripts/stack migrate
+
+# Every test: unit, end to end, fuzz (bounded), then all again under
+# ASan + UBSan.  The last line counts every test.
+check: deps
+	@scripts/check
+
+unit: $(UNITS)
+	@tests/tap-run $(UNITS)
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@bench/run
+
+fuzz:
+	@tests/fuzz/run $(FUZZ_SECONDS)
+
+valgrind: $(UNITS)
+	@tests/tap-run --valgrind $(UNITS)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib/jwtauth/cgi-bin $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(PREFIX)/share/jwtauth/sql
+	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/lib/jwtauth/cgi-bin/
+	install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 sql/*.sql $(DESTDIR)$(PREFIX)/share/jwtauth/sql/
+
+clean:
+	rm -rf build
+
+# libFuzzer targets (Debian's clang): one per parser, lib compiled in.
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz-*.c)
+FUZZERS	 = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+
+fuzzers: $(FUZZERS)
+
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	clang -std=c11 -D_GNU_SOURCE -Ilib -g -O1 \
+		-fsanitize=fuzzer,address,undefined $(PKG_CF) \
+		-o $@ $< $(LIB_SRC) $(LDLIBS)
