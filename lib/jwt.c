@@ -1,0 +1,1055 @@
+/*
+ * jwt.c: JWS compact tokens with HMAC (RFC 7515, RFC 7518 section 3.2)
+ * carrying JWT claims (RFC 7519), checked by the rules of RFC 8725.
+ *
+ * A key holds an HMAC context keyed once; each sign or verify only
+ * re-initialises it.  Because of that context (and the JSON tokener
+ * kept next to it) a key serves one thread at a time.
+ */
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+
+#include "b64.h"
+#include "jwt.h"
+
+#define JWT_MACMAX	64			/* SHA-512 */
+#define JWT_SEGMAX	B64_DECLEN(JWT_MAX)	/* decoded segment bound */
+#define JWT_DEPTH	16			/* JSON nesting accepted */
+#define JWT_HDRMAX	64			/* encoded fixed header */
+
+struct jwt_key {
+	enum jwt_alg		 alg;
+	size_t			 maclen;
+	EVP_MAC_CTX		*ctx;		/* keyed in jwt_key_new */
+	struct json_tokener	*tok;		/* reused by each verify */
+	char			 hdr[JWT_HDRMAX];	/* base64url header */
+	size_t			 hdrlen;
+};
+
+/* One piece of header.payload.signature, borrowed from the token. */
+struct jwt_seg {
+	const char	*p;
+	size_t		 n;
+};
+
+static const struct jwt_algdef {
+	const char	*name;		/* RFC 7518 section 3.1 "alg" */
+	const char	*digest;	/* OpenSSL digest name */
+	size_t		 maclen;
+} jwt_algs[JWT_ALG__MAX] = {
+	[JWT_HS256] = { "HS256", "SHA256", 32 },
+	[JWT_HS384] = { "HS384", "SHA384", 48 },
+	[JWT_HS512] = { "HS512", "SHA512", 64 },
+};
+
+/*
+ * The HMAC implementation, fetched once per process: a fetch walks the
+ * provider tables and takes locks, too slow to repeat per key or call.
+ */
+static pthread_once_t	 jwt_mac_once = PTHREAD_ONCE_INIT;
+static EVP_MAC		*jwt_mac;
+
+static void
+jwt_mac_fetch(void)
+{
+	jwt_mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+}
+
+/* ---------------------------------------------------------------- */
+/* Algorithms and keys                                               */
+/* ---------------------------------------------------------------- */
+
+enum svc_err
+jwt_alg_parse(const char *name, enum jwt_alg *alg)
+{
+	size_t	 i;
+
+	if (name == NULL)
+		return SVC_BADINPUT;
+	/* Exact names only: "none" and case variants are no algorithm. */
+	for (i = 0; i < JWT_ALG__MAX; i++)
+		if (strcmp(name, jwt_algs[i].name) == 0) {
+			*alg = (enum jwt_alg)i;
+			return SVC_OK;
+		}
+	return SVC_BADINPUT;
+}
+
+/* The "alg" name of alg, or NULL for a value outside the enum. */
+const char *
+jwt_alg_name(enum jwt_alg alg)
+{
+	if ((unsigned)alg >= JWT_ALG__MAX)
+		return NULL;
+	return jwt_algs[alg].name;
+}
+
+/*
+ * Keys the context with secret for alg.  The context copies the key
+ * into its own inner and outer pads, so the caller's buffer is not
+ * kept.  Returns 0, or -1 when OpenSSL refuses.
+ */
+static int
+jwt_key_setup(struct jwt_key *key, const unsigned char *secret, size_t len)
+{
+	OSSL_PARAM	 params[2];
+	char		 json[48];
+	int		 n;
+
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    (char *)jwt_algs[key->alg].digest, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if (!EVP_MAC_init(key->ctx, secret, len, params))
+		return -1;
+	if (EVP_MAC_CTX_get_mac_size(key->ctx) != key->maclen)
+		return -1;
+
+	/* The same bytes PyJWT writes, so our header is its header. */
+	n = snprintf(json, sizeof(json), "{\"alg\":\"%s\",\"typ\":\"JWT\"}",
+	    jwt_algs[key->alg].name);
+	if (n < 0 || (size_t)n >= sizeof(json) ||
+	    B64_ENCLEN((size_t)n) >= sizeof(key->hdr))
+		return -1;
+	key->hdrlen = b64_encode((const unsigned char *)json, (size_t)n,
+	    key->hdr);
+	return 0;
+}
+
+/*
+ * XXX: RFC 7518 section 3.2 wants a secret at least as long as the
+ * hash output; the configuration, which knows where the secret came
+ * from, enforces that.  Here only an empty secret is refused.
+ */
+enum svc_err
+jwt_key_new(struct jwt_key **keyp, enum jwt_alg alg,
+    const unsigned char *secret, size_t len)
+{
+	struct jwt_key	*key = NULL;
+	enum svc_err	 rc = SVC_BADINPUT;
+
+	*keyp = NULL;
+	if ((unsigned)alg >= JWT_ALG__MAX || secret == NULL || len == 0)
+		goto out;
+	rc = SVC_CRYPTO;
+	if (pthread_once(&jwt_mac_once, jwt_mac_fetch) != 0 ||
+	    jwt_mac == NULL)
+		goto out;
+	rc = SVC_NOMEM;
+	if ((key = calloc(1, sizeof(*key))) == NULL)
+		goto out;
+	key->alg = alg;
+	key->maclen = jwt_algs[alg].maclen;
+	if ((key->tok = json_tokener_new()) == NULL)
+		goto out;
+	json_tokener_set_flags(key->tok,
+	    JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	if ((key->ctx = EVP_MAC_CTX_new(jwt_mac)) == NULL)
+		goto out;
+	rc = SVC_CRYPTO;
+	if (jwt_key_setup(key, secret, len) == -1)
+		goto out;
+	*keyp = key;
+	key = NULL;
+	rc = SVC_OK;
+out:
+	jwt_key_free(key);
+	return rc;
+}
+
+void
+jwt_key_free(struct jwt_key *key)
+{
+	if (key == NULL)
+		return;
+	/* EVP_MAC_CTX_free cleanses the keyed pads itself. */
+	EVP_MAC_CTX_free(key->ctx);
+	if (key->tok != NULL)
+		json_tokener_free(key->tok);
+	OPENSSL_cleanse(key, sizeof(*key));
+	free(key);
+}
+
+/*
+ * HMAC of data under the key.  EVP_MAC_init with a NULL key restarts
+ * from the pads computed in jwt_key_new: no key schedule per call.
+ * Returns 0, or -1 when OpenSSL fails.
+ */
+static int
+jwt_mac_run(struct jwt_key *key, const void *data, size_t len,
+    unsigned char *out, size_t *outlen)
+{
+	if (!EVP_MAC_init(key->ctx, NULL, 0, NULL) ||
+	    !EVP_MAC_update(key->ctx, data, len) ||
+	    !EVP_MAC_final(key->ctx, out, outlen, JWT_MACMAX))
+		return -1;
+	return 0;
+}
+
+enum svc_err
+jwt_hmac(struct jwt_key *key, const void *data, size_t len,
+    unsigned char *out, size_t outsz, size_t *outlen)
+{
+	unsigned char	 mac[JWT_MACMAX];
+	size_t		 n;
+
+	if (outsz < key->maclen)
+		return SVC_TOOBIG;
+	if (jwt_mac_run(key, data, len, mac, &n) == -1)
+		return SVC_CRYPTO;
+	memcpy(out, mac, n);
+	*outlen = n;
+	return SVC_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* Signing                                                           */
+/* ---------------------------------------------------------------- */
+
+/* RFC 7515 section 7.1: BASE64URL(header) "." BASE64URL(payload) "." sig */
+enum svc_err
+jwt_sign(struct jwt_key *key, const char *payload, size_t len,
+    char *out, size_t outsz, size_t *outlen)
+{
+	unsigned char	 mac[JWT_MACMAX];
+	size_t		 total, o, maclen;
+
+	/* Bound len first so that the sum below cannot wrap. */
+	if (len > JWT_MAX)
+		return SVC_TOOBIG;
+	total = key->hdrlen + 1 + B64_ENCLEN(len) + 1 +
+	    B64_ENCLEN(key->maclen);
+	if (total > JWT_MAX || total >= outsz)
+		return SVC_TOOBIG;
+
+	memcpy(out, key->hdr, key->hdrlen);
+	o = key->hdrlen;
+	out[o++] = '.';
+	o += b64_encode((const unsigned char *)payload, len, out + o);
+	if (jwt_mac_run(key, out, o, mac, &maclen) == -1)
+		return SVC_CRYPTO;
+	out[o++] = '.';
+	o += b64_encode(mac, maclen, out + o);
+	*outlen = o;
+	return SVC_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* Strict JSON                                                       */
+/* ---------------------------------------------------------------- */
+
+/*
+ * json-c, even with JSON_TOKENER_STRICT, takes NaN, Infinity, 'single
+ * quotes', "1." and raw control characters, and it silently keeps the
+ * last of two members with the same name.  So before json-c sees the
+ * text, this scanner checks it against the RFC 8259 grammar and counts
+ * the members of every object.  Duplicates are then found by comparing
+ * that count with the members json-c kept (jwt_tree_members): json-c
+ * merges exactly the names that are equal after unescaping, so
+ * {"a":1,"\u0061":2} counts 2 here and 1 there.  Linear time, and it
+ * cannot disagree with json-c about which names are equal.
+ */
+struct jwt_scan {
+	const unsigned char	*p;
+	const unsigned char	*end;
+	size_t			 members;
+};
+
+static int	jwt_scan_value(struct jwt_scan *, int);
+
+static void
+jwt_scan_ws(struct jwt_scan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' ||
+	    *s->p == '\n' || *s->p == '\r'))
+		s->p++;
+}
+
+/* Four hex digits at s->p into *v; -1 when they are not. */
+static int
+jwt_scan_hex4(struct jwt_scan *s, unsigned int *v)
+{
+	unsigned char	 c;
+	int		 i;
+
+	if (s->end - s->p < 4)
+		return -1;
+	*v = 0;
+	for (i = 0; i < 4; i++) {
+		c = s->p[i];
+		if (c >= '0' && c <= '9')
+			*v = *v << 4 | (unsigned int)(c - '0');
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			*v = *v << 4 | (unsigned int)((c | 0x20) - 'a' + 10);
+		else
+			return -1;
+	}
+	s->p += 4;
+	return 0;
+}
+
+/*
+ * The escape after "\u" (RFC 8259 section 7).  \u0000 is refused:
+ * json-c ends member names at a NUL, so "exp\u0000x" would read as
+ * "exp".  So are unpaired surrogates, which json-c replaces with
+ * U+FFFD, making different names equal (RFC 8259 section 8.2).
+ */
+static int
+jwt_scan_uescape(struct jwt_scan *s)
+{
+	unsigned int	 v, lo;
+
+	if (jwt_scan_hex4(s, &v) == -1 || v == 0 ||
+	    (v >= 0xdc00 && v <= 0xdfff))
+		return -1;
+	if (v < 0xd800 || v > 0xdbff)
+		return 0;
+	if (s->end - s->p < 2 || s->p[0] != '\\' || s->p[1] != 'u')
+		return -1;
+	s->p += 2;
+	if (jwt_scan_hex4(s, &lo) == -1 || lo < 0xdc00 || lo > 0xdfff)
+		return -1;
+	return 0;
+}
+
+/*
+ * The rest of a UTF-8 sequence whose lead byte c was just read, by
+ * RFC 3629 section 4: no overlong forms, no surrogates, nothing over
+ * U+10FFFF.  json-c's own check lets overlong forms through.
+ */
+static int
+jwt_scan_utf8(struct jwt_scan *s, unsigned char c)
+{
+	unsigned char	 lo = 0x80, hi = 0xbf;
+	int		 i, n;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 1;
+	else if (c == 0xe0) {
+		n = 2;
+		lo = 0xa0;
+	} else if (c == 0xed) {
+		n = 2;
+		hi = 0x9f;
+	} else if (c >= 0xe1 && c <= 0xef)
+		n = 2;
+	else if (c == 0xf0) {
+		n = 3;
+		lo = 0x90;
+	} else if (c >= 0xf1 && c <= 0xf3)
+		n = 3;
+	else if (c == 0xf4) {
+		n = 3;
+		hi = 0x8f;
+	} else
+		return -1;
+	if (s->end - s->p < n || s->p[0] < lo || s->p[0] > hi)
+		return -1;
+	for (i = 1; i < n; i++)
+		if ((s->p[i] & 0xc0) != 0x80)
+			return -1;
+	s->p += n;
+	return 0;
+}
+
+/* RFC 8259 section 7; s->p is on the opening quote. */
+static int
+jwt_scan_string(struct jwt_scan *s)
+{
+	unsigned char	 c;
+
+	s->p++;
+	while (s->p < s->end) {
+		c = *s->p++;
+		if (c == '"')
+			return 0;
+		if (c < 0x20)
+			return -1;
+		if (c >= 0x80) {
+			if (jwt_scan_utf8(s, c) == -1)
+				return -1;
+			continue;
+		}
+		if (c != '\\')
+			continue;
+		if (s->p == s->end)
+			return -1;
+		c = *s->p++;
+		if (c == 'u') {
+			if (jwt_scan_uescape(s) == -1)
+				return -1;
+		} else if (strchr("\"\\/bfnrt", c) == NULL || c == '\0')
+			return -1;
+	}
+	return -1;
+}
+
+static int
+jwt_scan_digits(struct jwt_scan *s)
+{
+	const unsigned char	*start = s->p;
+
+	while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
+		s->p++;
+	return s->p == start ? -1 : 0;
+}
+
+/* RFC 8259 section 6: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static int
+jwt_scan_number(struct jwt_scan *s)
+{
+	if (s->p < s->end && *s->p == '-')
+		s->p++;
+	if (s->p == s->end)
+		return -1;
+	if (*s->p == '0')
+		s->p++;
+	else if (jwt_scan_digits(s) == -1)
+		return -1;
+	if (s->p < s->end && *s->p == '.') {
+		s->p++;
+		if (jwt_scan_digits(s) == -1)
+			return -1;
+	}
+	if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
+		s->p++;
+		if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
+			s->p++;
+		if (jwt_scan_digits(s) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+jwt_scan_literal(struct jwt_scan *s, const char *lit)
+{
+	size_t	 n = strlen(lit);
+
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, lit, n) != 0)
+		return -1;
+	s->p += n;
+	return 0;
+}
+
+/* s->p is on '{'. */
+static int
+jwt_scan_object(struct jwt_scan *s, int depth)
+{
+	s->p++;
+	jwt_scan_ws(s);
+	if (s->p < s->end && *s->p == '}') {
+		s->p++;
+		return 0;
+	}
+	for (;;) {
+		jwt_scan_ws(s);
+		if (s->p == s->end || *s->p != '"' ||
+		    jwt_scan_string(s) == -1)
+			return -1;
+		jwt_scan_ws(s);
+		if (s->p == s->end || *s->p++ != ':')
+			return -1;
+		s->members++;
+		if (jwt_scan_value(s, depth) == -1)
+			return -1;
+		jwt_scan_ws(s);
+		if (s->p == s->end)
+			return -1;
+		if (*s->p == '}') {
+			s->p++;
+			return 0;
+		}
+		if (*s->p++ != ',')
+			return -1;
+	}
+}
+
+/* s->p is on '['. */
+static int
+jwt_scan_array(struct jwt_scan *s, int depth)
+{
+	s->p++;
+	jwt_scan_ws(s);
+	if (s->p < s->end && *s->p == ']') {
+		s->p++;
+		return 0;
+	}
+	for (;;) {
+		if (jwt_scan_value(s, depth) == -1)
+			return -1;
+		jwt_scan_ws(s);
+		if (s->p == s->end)
+			return -1;
+		if (*s->p == ']') {
+			s->p++;
+			return 0;
+		}
+		if (*s->p++ != ',')
+			return -1;
+	}
+}
+
+/* A value with the whitespace around it; depth bounds the recursion. */
+static int
+jwt_scan_value(struct jwt_scan *s, int depth)
+{
+	int	 rc;
+
+	jwt_scan_ws(s);
+	if (s->p == s->end)
+		return -1;
+	switch (*s->p) {
+	case '{':
+		if (depth >= JWT_DEPTH)
+			return -1;
+		rc = jwt_scan_object(s, depth + 1);
+		break;
+	case '[':
+		if (depth >= JWT_DEPTH)
+			return -1;
+		rc = jwt_scan_array(s, depth + 1);
+		break;
+	case '"':
+		rc = jwt_scan_string(s);
+		break;
+	case 't':
+		rc = jwt_scan_literal(s, "true");
+		break;
+	case 'f':
+		rc = jwt_scan_literal(s, "false");
+		break;
+	case 'n':
+		rc = jwt_scan_literal(s, "null");
+		break;
+	default:
+		rc = jwt_scan_number(s);
+		break;
+	}
+	if (rc == 0)
+		jwt_scan_ws(s);
+	return rc;
+}
+
+/* Members json-c kept in o and below; the scanner bounded the depth. */
+static size_t
+jwt_tree_members(struct json_object *o)
+{
+	struct json_object_iter	 it;
+	size_t			 n = 0, i, len;
+
+	switch (json_object_get_type(o)) {
+	case json_type_object:
+		json_object_object_foreachC(o, it)
+			n += 1 + jwt_tree_members(it.val);
+		break;
+	case json_type_array:
+		len = json_object_array_length(o);
+		for (i = 0; i < len; i++)
+			n += jwt_tree_members(json_object_array_get_idx(o, i));
+		break;
+	default:
+		break;
+	}
+	return n;
+}
+
+enum jwt_json_err {
+	JWT_JSON_OK,
+	JWT_JSON_INVALID,	/* not RFC 8259 JSON, or trailing bytes */
+	JWT_JSON_NOTOBJ,	/* JSON, but not an object */
+	JWT_JSON_DUP,		/* an object repeats a member name */
+	JWT_JSON__MAX
+};
+
+/*
+ * Parses n bytes of text, which must be one JSON object with no
+ * duplicate member names at any depth (RFC 7515 section 4 and RFC 7519
+ * section 4 allow refusing them; keeping the last, as json-c does,
+ * lets two parsers read one token differently).  On JWT_JSON_OK *objp
+ * is the caller's to put; otherwise it is NULL.
+ */
+static enum jwt_json_err
+jwt_json(struct jwt_key *key, const unsigned char *text, size_t n,
+    struct json_object **objp)
+{
+	struct jwt_scan		 s = { text, text + n, 0 };
+	struct json_object	*obj = NULL;
+	enum jwt_json_err	 rc = JWT_JSON_INVALID;
+
+	*objp = NULL;
+	if (jwt_scan_value(&s, 0) == -1 || s.p != s.end)
+		goto out;
+	s.p = text;
+	jwt_scan_ws(&s);
+	rc = JWT_JSON_NOTOBJ;
+	if (*s.p != '{')
+		goto out;
+
+	rc = JWT_JSON_INVALID;
+	json_tokener_reset(key->tok);
+	obj = json_tokener_parse_ex(key->tok, (const char *)text, (int)n);
+	if (obj == NULL ||
+	    json_tokener_get_error(key->tok) != json_tokener_success ||
+	    json_tokener_get_parse_end(key->tok) != n)
+		goto out;
+	rc = JWT_JSON_NOTOBJ;
+	if (!json_object_is_type(obj, json_type_object))
+		goto out;
+	rc = JWT_JSON_DUP;
+	if (jwt_tree_members(obj) != s.members)
+		goto out;
+	*objp = obj;
+	obj = NULL;
+	rc = JWT_JSON_OK;
+out:
+	json_object_put(obj);
+	return rc;
+}
+
+static const char *const jwt_why_header[JWT_JSON__MAX] = {
+	[JWT_JSON_INVALID] = "header is not valid JSON",
+	[JWT_JSON_NOTOBJ] = "header is not a JSON object",
+	[JWT_JSON_DUP] = "duplicate member in header",
+};
+
+static const char *const jwt_why_payload[JWT_JSON__MAX] = {
+	[JWT_JSON_INVALID] = "payload is not valid JSON",
+	[JWT_JSON_NOTOBJ] = "payload is not a JSON object",
+	[JWT_JSON_DUP] = "duplicate member in payload",
+};
+
+/* ---------------------------------------------------------------- */
+/* Verification                                                      */
+/* ---------------------------------------------------------------- */
+
+/* Exactly three segments, split at exactly two dots (RFC 7515 7.1). */
+static int
+jwt_split(const char *token, size_t len, struct jwt_seg seg[3])
+{
+	const char	*d1, *d2, *end = token + len;
+
+	if ((d1 = memchr(token, '.', len)) == NULL)
+		return -1;
+	if ((d2 = memchr(d1 + 1, '.', (size_t)(end - d1 - 1))) == NULL)
+		return -1;
+	if (memchr(d2 + 1, '.', (size_t)(end - d2 - 1)) != NULL)
+		return -1;
+	seg[0].p = token;
+	seg[0].n = (size_t)(d1 - token);
+	seg[1].p = d1 + 1;
+	seg[1].n = (size_t)(d2 - d1 - 1);
+	seg[2].p = d2 + 1;
+	seg[2].n = (size_t)(end - d2 - 1);
+	return 0;
+}
+
+static int
+jwt_str_eq(struct json_object *o, const char *want)
+{
+	size_t	 n = strlen(want);
+
+	return o != NULL && json_object_is_type(o, json_type_string) &&
+	    (size_t)json_object_get_string_len(o) == n &&
+	    memcmp(json_object_get_string(o), want, n) == 0;
+}
+
+/*
+ * The header names exactly the key's algorithm (RFC 8725 section 3.1:
+ * never let the token choose; "none" and other algs are refused) and
+ * lists no critical extension, none being understood (RFC 7515
+ * section 4.1.11).  jku, jwk, x5u, x5c and kid are never read: the
+ * key is the one the caller gave, whatever the token says.
+ */
+static int
+jwt_header_fields(const struct jwt_key *key, struct json_object *hdr,
+    const char **why)
+{
+	struct json_object	*alg;
+
+	if (!json_object_object_get_ex(hdr, "alg", &alg)) {
+		*why = "alg missing";
+		return -1;
+	}
+	if (!jwt_str_eq(alg, jwt_algs[key->alg].name)) {
+		*why = "alg is not the key's algorithm";
+		return -1;
+	}
+	if (json_object_object_get_ex(hdr, "crit", NULL)) {
+		*why = "crit header";
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Checks the header segment, decoding into buf (JWT_SEGMAX bytes).
+ * Our own header, and PyJWT's, is byte for byte the one precomputed in
+ * the key, already known good: the common case skips JSON entirely.
+ */
+static enum svc_err
+jwt_header(struct jwt_key *key, const struct jwt_seg *seg,
+    unsigned char *buf, const char **why)
+{
+	struct json_object	*hdr = NULL;
+	enum jwt_json_err	 jrc;
+	size_t			 n;
+	int			 bad;
+
+	if (seg->n == key->hdrlen && memcmp(seg->p, key->hdr, seg->n) == 0)
+		return SVC_OK;
+	if (b64_decode(seg->p, seg->n, buf, JWT_SEGMAX, &n) != SVC_OK) {
+		*why = "header is not canonical base64url";
+		return SVC_DENIED;
+	}
+	if ((jrc = jwt_json(key, buf, n, &hdr)) != JWT_JSON_OK) {
+		*why = jwt_why_header[jrc];
+		return SVC_DENIED;
+	}
+	bad = jwt_header_fields(key, hdr, why);
+	json_object_put(hdr);
+	return bad ? SVC_DENIED : SVC_OK;
+}
+
+/*
+ * The signature over header "." payload, compared in constant time
+ * (RFC 7515 section 5.2 step 8; a timing leak would let an attacker
+ * find a valid MAC byte by byte).
+ */
+static enum svc_err
+jwt_signature(struct jwt_key *key, const char *token,
+    const struct jwt_seg seg[3], const char **why)
+{
+	unsigned char	 sig[JWT_MACMAX], mac[JWT_MACMAX];
+	size_t		 siglen, maclen;
+	enum svc_err	 rc;
+
+	rc = b64_decode(seg[2].p, seg[2].n, sig, sizeof(sig), &siglen);
+	if (rc == SVC_TOOBIG || (rc == SVC_OK && siglen != key->maclen)) {
+		*why = "signature has the wrong length";
+		return SVC_DENIED;
+	}
+	if (rc != SVC_OK) {
+		*why = "signature is not canonical base64url";
+		return SVC_DENIED;
+	}
+	if (jwt_mac_run(key, token, seg[0].n + 1 + seg[1].n, mac,
+	    &maclen) == -1) {
+		*why = "HMAC failed";
+		return SVC_CRYPTO;
+	}
+	if (maclen != siglen || CRYPTO_memcmp(mac, sig, maclen) != 0) {
+		*why = "bad signature";
+		return SVC_DENIED;
+	}
+	return SVC_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* Claims                                                            */
+/* ---------------------------------------------------------------- */
+
+static long long
+jwt_sat_add(long long a, long long b)
+{
+	long long	 r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return b > 0 ? LLONG_MAX : LLONG_MIN;
+	return r;
+}
+
+/*
+ * A NumericDate (RFC 7519 section 2): a JSON number, integer or
+ * finite, truncated toward zero as PyJWT's int() does and clamped to
+ * the range of long long.  Returns 0, or -1 for any other JSON type.
+ */
+static int
+jwt_numeric_date(struct json_object *o, long long *v)
+{
+	double	 d;
+
+	switch (json_object_get_type(o)) {
+	case json_type_int:
+		/* Values over INT64_MAX come back as INT64_MAX. */
+		*v = json_object_get_int64(o);
+		return 0;
+	case json_type_double:
+		d = json_object_get_double(o);
+		if (!isfinite(d))
+			return -1;
+		if (d >= 9223372036854775808.0)
+			*v = LLONG_MAX;
+		else if (d < -9223372036854775808.0)
+			*v = LLONG_MIN;
+		else
+			*v = (long long)d;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * exp is required; nbf and iat are optional, but a number when
+ * present.  PyJWT's rules: expired when exp <= now - leeway (RFC 7519
+ * section 4.1.4), early when nbf or iat > now + leeway (4.1.5).
+ */
+static int
+jwt_times(struct json_object *pl, const struct jwt_rules *rules,
+    struct jwt_claims *claims, const char **why)
+{
+	struct json_object	*o;
+	long long		 v, past, future, leeway;
+
+	/* A negative leeway is a configuration slip: treat it as none. */
+	leeway = rules->leeway > 0 ? rules->leeway : 0;
+	past = jwt_sat_add(rules->now, -leeway);
+	future = jwt_sat_add(rules->now, leeway);
+
+	if (!json_object_object_get_ex(pl, "exp", &o)) {
+		*why = "exp missing";
+		return -1;
+	}
+	if (jwt_numeric_date(o, &claims->exp) == -1) {
+		*why = "exp is not a number";
+		return -1;
+	}
+	if (claims->exp <= past) {
+		*why = "expired";
+		return -1;
+	}
+	if (json_object_object_get_ex(pl, "nbf", &o)) {
+		if (jwt_numeric_date(o, &v) == -1) {
+			*why = "nbf is not a number";
+			return -1;
+		}
+		if (v > future) {
+			*why = "not yet valid (nbf)";
+			return -1;
+		}
+	}
+	if (json_object_object_get_ex(pl, "iat", &o)) {
+		if (jwt_numeric_date(o, &claims->iat) == -1) {
+			*why = "iat is not a number";
+			return -1;
+		}
+		if (claims->iat > future) {
+			*why = "issued in the future (iat)";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * user_id: a JSON integer in 1..INT64_MAX, or the canonical decimal
+ * string SimpleJWT writes ("42", never "042", "+42" or " 42").
+ * Returns 0 and sets *id, or -1.
+ */
+static int
+jwt_user_id(struct json_object *o, long long *id)
+{
+	const char		*s;
+	size_t			 i, n;
+	unsigned long long	 v = 0;
+	int64_t			 iv;
+
+	switch (json_object_get_type(o)) {
+	case json_type_int:
+		/*
+		 * json-c keeps integers over INT64_MAX as uint64 and
+		 * saturates them in get_int64: the two views disagree.
+		 */
+		iv = json_object_get_int64(o);
+		if (iv < 1 || json_object_get_uint64(o) != (uint64_t)iv)
+			return -1;
+		*id = iv;
+		return 0;
+	case json_type_string:
+		s = json_object_get_string(o);
+		n = (size_t)json_object_get_string_len(o);
+		/* 19 digits cannot overflow v; INT64_MAX has 19. */
+		if (n == 0 || n > 19 || s[0] < '1' || s[0] > '9')
+			return -1;
+		for (i = 0; i < n; i++) {
+			if (s[i] < '0' || s[i] > '9')
+				return -1;
+			v = v * 10 + (unsigned long long)(s[i] - '0');
+		}
+		if (v > INT64_MAX)
+			return -1;
+		*id = (long long)v;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * RFC 7519 section 4.1.3: when we have an audience, aud must name it,
+ * as a string or in an array of strings; when we have none, a token
+ * meant for some audience is not for us (PyJWT refuses it too).
+ */
+static int
+jwt_audience(struct json_object *pl, const char *want)
+{
+	struct json_object	*aud, *e;
+	size_t			 i, n;
+	int			 found = 0;
+
+	if (!json_object_object_get_ex(pl, "aud", &aud))
+		return want == NULL ? 0 : -1;
+	if (want == NULL)
+		return -1;
+	if (jwt_str_eq(aud, want))
+		return 0;
+	if (!json_object_is_type(aud, json_type_array))
+		return -1;
+	n = json_object_array_length(aud);
+	for (i = 0; i < n; i++) {
+		e = json_object_array_get_idx(aud, i);
+		if (!json_object_is_type(e, json_type_string))
+			return -1;
+		if (jwt_str_eq(e, want))
+			found = 1;
+	}
+	return found ? 0 : -1;
+}
+
+/* A required string claim, checked only when want is set. */
+static int
+jwt_required_str(struct json_object *pl, const char *name, const char *want)
+{
+	struct json_object	*o;
+
+	if (want == NULL)
+		return 0;
+	if (!json_object_object_get_ex(pl, name, &o))
+		return -1;
+	return jwt_str_eq(o, want) ? 0 : -1;
+}
+
+/* A string claim to hand back, borrowed from pl, or NULL. */
+static const char *
+jwt_borrow_str(struct json_object *pl, const char *name)
+{
+	struct json_object	*o;
+
+	if (!json_object_object_get_ex(pl, name, &o) ||
+	    !json_object_is_type(o, json_type_string))
+		return NULL;
+	return json_object_get_string(o);
+}
+
+/*
+ * Token type first (RFC 8725 section 3.11: a refresh token must not
+ * pass as an access token), then issuer, audience, times and user.
+ */
+static int
+jwt_claims_check(struct json_object *pl, const struct jwt_rules *rules,
+    struct jwt_claims *claims, const char **why)
+{
+	struct json_object	*o;
+
+	if (jwt_required_str(pl, "token_type", rules->token_type) == -1) {
+		*why = "wrong token_type";
+		return -1;
+	}
+	if (jwt_required_str(pl, "iss", rules->issuer) == -1) {
+		*why = "wrong iss";
+		return -1;
+	}
+	if (jwt_audience(pl, rules->audience) == -1) {
+		*why = "wrong aud";
+		return -1;
+	}
+	if (jwt_times(pl, rules, claims, why) == -1)
+		return -1;
+	if (!json_object_object_get_ex(pl, "user_id", &o) ||
+	    jwt_user_id(o, &claims->user_id) == -1) {
+		*why = "bad user_id";
+		return -1;
+	}
+	claims->jti = jwt_borrow_str(pl, "jti");
+	claims->username = jwt_borrow_str(pl, "username");
+	claims->fp = jwt_borrow_str(pl, "fp");
+	return 0;
+}
+
+/*
+ * Order matters: the header and all base64url first (cheap, and the
+ * alg decides everything after), then the signature, and only a
+ * payload whose signature holds is parsed as JSON (RFC 7519 section
+ * 7.2 steps 8-10): the JSON parser never sees unauthenticated claims.
+ */
+enum svc_err
+jwt_verify(struct jwt_key *key, const char *token, size_t len,
+    const struct jwt_rules *rules, struct jwt_claims *claims,
+    const char **why)
+{
+	struct jwt_seg		 seg[3];
+	unsigned char		 buf[JWT_SEGMAX + 1];
+	struct json_object	*pl = NULL;
+	const char		*dummy;
+	enum jwt_json_err	 jrc;
+	enum svc_err		 rc = SVC_DENIED;
+	size_t			 n;
+
+	if (why == NULL)
+		why = &dummy;
+	*why = NULL;
+	memset(claims, 0, sizeof(*claims));
+
+	if (len > JWT_MAX) {
+		*why = "token too long";
+		goto out;
+	}
+	if (token == NULL || jwt_split(token, len, seg) == -1) {
+		*why = "not three segments";
+		goto out;
+	}
+	if ((rc = jwt_header(key, &seg[0], buf, why)) != SVC_OK)
+		goto out;
+	rc = SVC_DENIED;
+	if (b64_decode(seg[1].p, seg[1].n, buf, JWT_SEGMAX, &n) != SVC_OK) {
+		*why = "payload is not canonical base64url";
+		goto out;
+	}
+	if ((rc = jwt_signature(key, token, seg, why)) != SVC_OK)
+		goto out;
+	rc = SVC_DENIED;
+	if ((jrc = jwt_json(key, buf, n, &pl)) != JWT_JSON_OK) {
+		*why = jwt_why_payload[jrc];
+		goto out;
+	}
+	if (jwt_claims_check(pl, rules, claims, why) == -1)
+		goto out;
+	claims->payload = pl;
+	pl = NULL;
+	rc = SVC_OK;
+out:
+	if (rc != SVC_OK)
+		memset(claims, 0, sizeof(*claims));
+	json_object_put(pl);
+	return rc;
+}
+
+void
+jwt_claims_free(struct jwt_claims *claims)
+{
+	if (claims == NULL)
+		return;
+	json_object_put(claims->payload);
+	memset(claims, 0, sizeof(*claims));
+}

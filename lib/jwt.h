@@ -1,0 +1,89 @@
+/*
+ * jwt.h: JWS compact tokens (RFC 7515, RFC 7519) signed with HMAC,
+ * made and checked with the rules of RFC 8725.
+ */
+#ifndef JWT_H
+#define JWT_H
+
+#include <stddef.h>
+
+#include "svc.h"
+
+struct json_object;
+
+#define JWT_MAX		8192	/* bytes; longer tokens are refused */
+
+enum jwt_alg {
+	JWT_HS256,
+	JWT_HS384,
+	JWT_HS512,
+	JWT_ALG__MAX
+};
+
+/* A key with a pre-keyed HMAC context; opaque. */
+struct jwt_key;
+
+/* What a verified token must also satisfy. */
+struct jwt_rules {
+	long long	 now;		/* seconds since the epoch */
+	long long	 leeway;	/* seconds of clock skew allowed */
+	const char	*token_type;	/* required "token_type", or NULL */
+	const char	*issuer;	/* required "iss", or NULL: not checked */
+	const char	*audience;	/* required in "aud", or NULL */
+};
+
+/* What jwt_verify hands back.  Pointers borrow from payload. */
+struct jwt_claims {
+	struct json_object *payload;	/* owned; jwt_claims_free puts it */
+	long long	 user_id;	/* > 0 */
+	long long	 exp;
+	long long	 iat;		/* 0 when absent */
+	const char	*jti;		/* NULL when absent */
+	const char	*username;	/* NULL when absent */
+	const char	*fp;		/* password fingerprint, NULL if absent */
+};
+
+/* "HS256" -> JWT_HS256.  SVC_BADINPUT for anything else ("none" too). */
+enum svc_err	 jwt_alg_parse(const char *name, enum jwt_alg *alg);
+const char	*jwt_alg_name(enum jwt_alg alg);
+
+/*
+ * A key for alg from len bytes of secret (copied).  The caller frees
+ * *key with jwt_key_free.  On failure *key is NULL.
+ */
+enum svc_err	 jwt_key_new(struct jwt_key **key, enum jwt_alg alg,
+		    const unsigned char *secret, size_t len);
+/* Wipes and frees; NULL is safe. */
+void		 jwt_key_free(struct jwt_key *key);
+
+/*
+ * The raw HMAC of data under key, written to out (outsz >= 64), length
+ * in *outlen.  Used for the password fingerprint.
+ */
+enum svc_err	 jwt_hmac(struct jwt_key *key, const void *data, size_t len,
+		    unsigned char *out, size_t outsz, size_t *outlen);
+
+/*
+ * Signs payload (len bytes of a JSON object, not checked) into out as
+ * header.payload.signature, NUL-terminated; *outlen excludes the NUL.
+ * The header is {"alg":"<alg>","typ":"JWT"}.  SVC_TOOBIG when the token
+ * would not fit in outsz or exceed JWT_MAX.
+ */
+enum svc_err	 jwt_sign(struct jwt_key *key, const char *payload, size_t len,
+		    char *out, size_t outsz, size_t *outlen);
+
+/*
+ * Verifies token (len bytes, need not be NUL-terminated) against key
+ * and rules.  On SVC_OK, claims is filled and the caller calls
+ * jwt_claims_free.  Otherwise SVC_DENIED (or SVC_NOMEM), claims holds
+ * nothing to free, and *why (if why is not NULL) names the reason in a
+ * static string for logs and tests.
+ */
+enum svc_err	 jwt_verify(struct jwt_key *key, const char *token, size_t len,
+		    const struct jwt_rules *rules, struct jwt_claims *claims,
+		    const char **why);
+
+/* Releases what jwt_verify filled; a zeroed claims is safe. */
+void		 jwt_claims_free(struct jwt_claims *claims);
+
+#endif /* JWT_H */

@@ -1,0 +1,89 @@
+/*
+ * fuzz-jwt.c: libFuzzer harness for jwt_verify and jwt_sign.
+ *
+ * The input is verified as a token against a fixed key, and also
+ * signed as a payload and verified back.  A token we signed ourselves
+ * may be refused only for what its payload says, never for its
+ * encoding, header or signature: anything else aborts.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jwt.h"
+
+#define SECRET	"jwtauth-test-secret-0123456789abcdef"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static struct jwt_key	*key;
+
+static const struct jwt_rules rules[] = {
+	{ 1700000100, 0, NULL, NULL, NULL },
+	{ 1700000100, 30, "access", "https://auth.example", "api" },
+};
+
+/* The refusals that a payload alone can cause. */
+static int
+payload_reason(const char *why)
+{
+	static const char *const ok[] = {
+		"payload is not valid JSON", "payload is not a JSON object",
+		"duplicate member in payload", "wrong token_type", "wrong iss",
+		"wrong aud", "exp missing", "exp is not a number", "expired",
+		"nbf is not a number", "not yet valid (nbf)",
+		"iat is not a number", "issued in the future (iat)",
+		"bad user_id",
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (why != NULL && strcmp(why, ok[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+verify(const char *tok, size_t len, const struct jwt_rules *r, int ours)
+{
+	struct jwt_claims	 c;
+	const char		*why = NULL;
+	enum svc_err		 rc;
+
+	rc = jwt_verify(key, tok, len, r, &c, &why);
+	if (rc == SVC_OK) {
+		if (c.payload == NULL || c.user_id < 1 ||
+		    c.exp <= r->now - r->leeway)
+			abort();
+		jwt_claims_free(&c);
+		return;
+	}
+	if (rc != SVC_DENIED || why == NULL || c.payload != NULL)
+		abort();
+	if (ours && !payload_reason(why))
+		abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static char	 out[JWT_MAX + 1];
+	size_t		 i, n;
+
+	if (key == NULL && jwt_key_new(&key, JWT_HS256,
+	    (const unsigned char *)SECRET, strlen(SECRET)) != SVC_OK)
+		abort();
+
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		verify((const char *)data, size, &rules[i], 0);
+
+	if (jwt_sign(key, (const char *)data, size, out, sizeof(out),
+	    &n) != SVC_OK)
+		return 0;
+	if (n != strlen(out))
+		abort();
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		verify(out, n, &rules[i], 1);
+	return 0;
+}

@@ -1,0 +1,1093 @@
+/*
+ * test-jwt.c: signing and the refusals of jwt_verify, one named case
+ * each, on a fixed clock.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "b64.h"
+#include "jwt.h"
+#include "tap.h"
+
+#define SECRET		"jwtauth-test-secret-0123456789abcdef"
+#define OTHER		"other-secret-other-secret-other!"
+#define NOW		1700000100LL
+#define FAR		"4102444800"	/* 2100-01-01 */
+
+#define HDR		"{\"alg\":\"HS256\",\"typ\":\"JWT\"}"
+#define UID		"\"user_id\":42"
+#define EXP		"\"exp\":" FAR
+#define GOOD		"{" UID "," EXP "}"
+
+/*
+ * Made by PyJWT 2.6 with SECRET:
+ * jwt.encode({"token_type":"access","user_id":42,"username":"alice",
+ *   "iat":1700000000,"exp":4102444800,"jti":"0123...cdef"}, SECRET)
+ */
+#define PY_ACCESS_PAYLOAD \
+	"{\"token_type\":\"access\",\"user_id\":42,\"username\":\"alice\"," \
+	"\"iat\":1700000000,\"exp\":4102444800," \
+	"\"jti\":\"0123456789abcdef0123456789abcdef\"}"
+static const char py_access[] =
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+    "eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwidXNlcl9pZCI6NDIsInVzZXJuYW1lIjoiYWxp"
+    "Y2UiLCJpYXQiOjE3MDAwMDAwMDAsImV4cCI6NDEwMjQ0NDgwMCwianRpIjoiMDEyMzQ1"
+    "Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYifQ."
+    "TsE8wBc_cMkqmf_9FmBJSBA4_mvDnyQCKBTfMC0OSP0";
+/* {"token_type":"refresh","user_id":"42",...}, as SimpleJWT writes it. */
+static const char py_refresh_str_uid[] =
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+    "eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInVzZXJfaWQiOiI0MiIsImlhdCI6MTcwMDAw"
+    "MDAwMCwiZXhwIjo0MTAyNDQ0ODAwLCJqdGkiOiJmZWRjYmE5ODc2NTQzMjEwZmVkY2Jh"
+    "OTg3NjU0MzIxMCJ9."
+    "u0yr8R9_FTUSylhrxRIZslMDzhQ6YV1GqhAXU8QvHvA";
+/* HS512, {"token_type":"access","user_id":7,"iat":...,"exp":...} */
+static const char py_hs512[] =
+    "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9."
+    "eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwidXNlcl9pZCI6NywiaWF0IjoxNzAwMDAwMDAw"
+    "LCJleHAiOjQxMDI0NDQ4MDB9."
+    "afQrgTFw_2sfA3qbX94eGUiQjrslH1ZsNSnNaP7t3CKzUX-MWX1GHwLo6g2nIl5BRrKe"
+    "T2jRa61xE3NIQYn18A";
+/* {"user_id":42,"exp":...,"iss":"https://auth.example","aud":["web","api"]} */
+static const char py_iss_aud[] =
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+    "eyJ1c2VyX2lkIjo0MiwiZXhwIjo0MTAyNDQ0ODAwLCJpc3MiOiJodHRwczovL2F1dGgu"
+    "ZXhhbXBsZSIsImF1ZCI6WyJ3ZWIiLCJhcGkiXX0."
+    "V6iseII-vTkkJhsnDCaQmRfe9gJEmPlsxWknJH3vw5U";
+/* Signed by PyJWT with OTHER, header {"alg":"HS256","kid":"/dev/null",...} */
+static const char py_foreign_kid[] =
+    "eyJhbGciOiJIUzI1NiIsImtpZCI6Ii9kZXYvbnVsbCIsInR5cCI6IkpXVCJ9."
+    "eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwidXNlcl9pZCI6NywiaWF0IjoxNzAwMDAwMDAw"
+    "LCJleHAiOjQxMDI0NDQ4MDB9."
+    "_-MYPX29i3x0r1WvszZzJOmkI57z6b6wKBKnG68yqO4";
+
+static struct jwt_key	*key;		/* HS256, SECRET */
+static struct jwt_key	*other;		/* HS256, OTHER: an attacker's */
+static struct jwt_key	*key384;	/* HS384, SECRET */
+static struct jwt_key	*key512;	/* HS512, SECRET */
+
+static const struct jwt_rules r0 = { NOW, 0, NULL, NULL, NULL };
+static const struct jwt_rules rlee = { NOW, 10, NULL, NULL, NULL };
+static const struct jwt_rules racc = { NOW, 0, "access", NULL, NULL };
+static const struct jwt_rules rref = { NOW, 0, "refresh", NULL, NULL };
+static const struct jwt_rules riss = { NOW, 0, NULL, "https://auth.example",
+    NULL };
+static const struct jwt_rules raud = { NOW, 0, NULL, NULL, "api" };
+
+static char	 tok[3 * JWT_MAX];
+
+enum signer {
+	S_KEY,		/* the verifying key */
+	S_OTHER,	/* another key */
+	S_NONE,		/* empty signature */
+	S_JUNK,		/* 32 bytes of 'A' */
+};
+
+/*
+ * b64(hdr) "." b64(pl) "." signature into tok, whatever the content:
+ * the tests need correctly signed garbage.  Returns the length.
+ */
+static size_t
+mkn(enum signer how, const char *hdr, size_t hn, const char *pl, size_t pn)
+{
+	unsigned char	 mac[64];
+	size_t		 o, n;
+
+	o = b64_encode((const unsigned char *)hdr, hn, tok);
+	tok[o++] = '.';
+	o += b64_encode((const unsigned char *)pl, pn, tok + o);
+	switch (how) {
+	case S_KEY:
+	case S_OTHER:
+		if (jwt_hmac(how == S_KEY ? key : other, tok, o, mac,
+		    sizeof(mac), &n) != SVC_OK)
+			abort();
+		break;
+	case S_NONE:
+		n = 0;
+		break;
+	case S_JUNK:
+		memset(mac, 'A', 32);
+		n = 32;
+		break;
+	}
+	tok[o++] = '.';
+	o += b64_encode(mac, n, tok + o);
+	return o;
+}
+
+static size_t
+mk(enum signer how, const char *hdr, const char *pl)
+{
+	return mkn(how, hdr, strlen(hdr), pl, strlen(pl));
+}
+
+/* Verifies tok[0..len) with k; ok when it is refused for why. */
+static void
+refuse_k(struct jwt_key *k, size_t len, const struct jwt_rules *r,
+    const char *want, const char *name)
+{
+	struct jwt_claims	 c;
+	const char		*why = NULL;
+	enum svc_err		 rc;
+
+	memset(&c, 0xa5, sizeof(c));
+	rc = jwt_verify(k, tok, len, r, &c, &why);
+	ok(rc == SVC_DENIED && why != NULL && c.payload == NULL &&
+	    (want == NULL || strcmp(why, want) == 0),
+	    "%s: refused (rc %d, why \"%s\")", name, rc,
+	    why == NULL ? "(null)" : why);
+	if (rc == SVC_OK)
+		jwt_claims_free(&c);
+}
+
+static void
+refuse(size_t len, const struct jwt_rules *r, const char *want,
+    const char *name)
+{
+	refuse_k(key, len, r, want, name);
+}
+
+/* Verifies tok; ok when accepted with user_id uid.  Frees the claims. */
+static void
+admit_k(struct jwt_key *k, size_t len, const struct jwt_rules *r,
+    long long uid, const char *name)
+{
+	struct jwt_claims	 c;
+	const char		*why = NULL;
+	enum svc_err		 rc;
+
+	rc = jwt_verify(k, tok, len, r, &c, &why);
+	ok(rc == SVC_OK && c.user_id == uid && c.payload != NULL,
+	    "%s: accepted (rc %d, why \"%s\", user_id %lld)", name, rc,
+	    why == NULL ? "(null)" : why, rc == SVC_OK ? c.user_id : 0);
+	if (rc == SVC_OK)
+		jwt_claims_free(&c);
+}
+
+static void
+admit(size_t len, const struct jwt_rules *r, long long uid, const char *name)
+{
+	admit_k(key, len, r, uid, name);
+}
+
+/* Copies a constant token into tok. */
+static size_t
+use(const char *s)
+{
+	size_t	 n = strlen(s);
+
+	memcpy(tok, s, n + 1);
+	return n;
+}
+
+/* ---------------------------------------------------------------- */
+
+static void
+test_alg_and_keys(void)
+{
+	static const char *const badnames[] = {
+		"none", "None", "NONE", "hs256", "HS256 ", " HS256", "HS",
+		"HS2560", "RS256", "ES256", "EdDSA", "",
+	};
+	struct jwt_key	*k = (struct jwt_key *)1;
+	enum jwt_alg	 alg;
+	size_t		 i;
+	int		 good;
+
+	ok(jwt_alg_parse("HS256", &alg) == SVC_OK && alg == JWT_HS256,
+	    "alg_parse HS256");
+	ok(jwt_alg_parse("HS384", &alg) == SVC_OK && alg == JWT_HS384,
+	    "alg_parse HS384");
+	ok(jwt_alg_parse("HS512", &alg) == SVC_OK && alg == JWT_HS512,
+	    "alg_parse HS512");
+	for (i = 0; i < sizeof(badnames) / sizeof(badnames[0]); i++)
+		ok(jwt_alg_parse(badnames[i], &alg) == SVC_BADINPUT,
+		    "alg_parse refuses \"%s\"", badnames[i]);
+	is_int(jwt_alg_parse(NULL, &alg), SVC_BADINPUT, "alg_parse NULL");
+
+	good = 1;
+	for (i = 0; i < JWT_ALG__MAX; i++)
+		good = good && jwt_alg_parse(jwt_alg_name((enum jwt_alg)i),
+		    &alg) == SVC_OK && alg == (enum jwt_alg)i;
+	ok(good, "alg_name and alg_parse agree");
+	ok(jwt_alg_name(JWT_ALG__MAX) == NULL, "alg_name out of range");
+
+	is_int(jwt_key_new(&k, JWT_HS256, (const unsigned char *)"", 0),
+	    SVC_BADINPUT, "key_new refuses an empty secret");
+	ok(k == NULL, "key_new failure leaves the key NULL");
+	is_int(jwt_key_new(&k, JWT_ALG__MAX, (const unsigned char *)"x", 1),
+	    SVC_BADINPUT, "key_new refuses an unknown alg");
+	jwt_key_free(NULL);
+	ok(1, "key_free(NULL) is safe");
+}
+
+/* RFC 4231 section 4.3 (test case 2), and reuse of the keyed context. */
+static void
+test_hmac(void)
+{
+	static const unsigned char want[32] = {
+		0x5b, 0xdc, 0xc1, 0x46, 0xbf, 0x60, 0x75, 0x4e,
+		0x6a, 0x04, 0x24, 0x26, 0x08, 0x95, 0x75, 0xc7,
+		0x5a, 0x00, 0x3f, 0x08, 0x9d, 0x27, 0x39, 0x83,
+		0x9d, 0xec, 0x58, 0xb9, 0x64, 0xec, 0x38, 0x43,
+	};
+	static const char data[] = "what do ya want for nothing?";
+	struct jwt_key	*k = NULL;
+	unsigned char	 out[64];
+	size_t		 n = 0;
+	int		 i, good = 1;
+
+	if (jwt_key_new(&k, JWT_HS256, (const unsigned char *)"Jefe", 4) !=
+	    SVC_OK)
+		abort();
+	for (i = 0; i < 3; i++)
+		good = good && jwt_hmac(k, data, strlen(data), out,
+		    sizeof(out), &n) == SVC_OK && n == 32 &&
+		    memcmp(out, want, 32) == 0;
+	ok(good, "hmac: RFC 4231 case 2, three times on one key");
+	is_int(jwt_hmac(k, data, strlen(data), out, 31, &n), SVC_TOOBIG,
+	    "hmac: output too small");
+	jwt_key_free(k);
+}
+
+static void
+test_sign(void)
+{
+	static const char	 fppl[] = "{\"fp\":\"abc\"," UID "," EXP "}";
+	struct jwt_claims	 c;
+	char			 out[1024];
+	size_t			 n = 0, need;
+	const char		*why = NULL;
+
+	ok(jwt_sign(key, PY_ACCESS_PAYLOAD, strlen(PY_ACCESS_PAYLOAD), out,
+	    sizeof(out), &n) == SVC_OK && n == strlen(py_access) &&
+	    strcmp(out, py_access) == 0,
+	    "sign: byte for byte the token PyJWT makes");
+
+	n = 0;
+	ok(jwt_sign(key, PY_ACCESS_PAYLOAD, strlen(PY_ACCESS_PAYLOAD), out,
+	    sizeof(out), &n) == SVC_OK &&
+	    jwt_verify(key, out, n, &racc, &c, &why) == SVC_OK &&
+	    c.user_id == 42 && c.exp == 4102444800LL &&
+	    c.iat == 1700000000LL && c.username != NULL &&
+	    strcmp(c.username, "alice") == 0 && c.jti != NULL &&
+	    strcmp(c.jti, "0123456789abcdef0123456789abcdef") == 0 &&
+	    c.fp == NULL, "sign then verify: round trip with claims");
+	jwt_claims_free(&c);
+	ok(c.payload == NULL && c.user_id == 0, "claims_free zeroes");
+	jwt_claims_free(&c);
+	ok(1, "claims_free twice is safe");
+
+	need = strlen(py_access) + 1;
+	is_int(jwt_sign(key, PY_ACCESS_PAYLOAD, strlen(PY_ACCESS_PAYLOAD),
+	    out, need - 1, &n), SVC_TOOBIG, "sign: no room for the NUL");
+	is_int(jwt_sign(key, PY_ACCESS_PAYLOAD, strlen(PY_ACCESS_PAYLOAD),
+	    out, need, &n), SVC_OK, "sign: exactly enough room");
+
+	n = 0;
+	ok(jwt_sign(key384, GOOD, strlen(GOOD), out, sizeof(out), &n) ==
+	    SVC_OK && strncmp(out, "eyJhbGciOiJIUzM4NCIsInR5cCI6IkpXVCJ9.",
+	    37) == 0 && jwt_verify(key384, out, n, &r0, &c, &why) == SVC_OK,
+	    "sign: HS384 round trip, header names HS384");
+	jwt_claims_free(&c);
+	ok(jwt_sign(key, fppl, strlen(fppl), out, sizeof(out), &n) == SVC_OK &&
+	    jwt_verify(key, out, n, &r0, &c, &why) == SVC_OK &&
+	    c.fp != NULL && strcmp(c.fp, "abc") == 0,
+	    "fp claim handed back");
+	jwt_claims_free(&c);
+	is_int(jwt_verify(key512, out, n, &r0, &c, &why), SVC_DENIED,
+	    "an HS256 token refused by an HS512 key");
+}
+
+/* Tokens PyJWT made: interoperability. */
+static void
+test_pyjwt(void)
+{
+	struct jwt_claims	 c;
+	const char		*why;
+	size_t			 n;
+
+	admit(use(py_access), &racc, 42, "PyJWT access token, user_id 42");
+	admit(use(py_refresh_str_uid), &rref, 42,
+	    "PyJWT refresh token, user_id \"42\"");
+	admit_k(key512, use(py_hs512), &racc, 7, "PyJWT HS512 token");
+	refuse(use(py_hs512), &racc, "alg is not the key's algorithm",
+	    "PyJWT HS512 token with an HS256 key");
+	refuse(use(py_access), &rref, "wrong token_type",
+	    "PyJWT access token as a refresh token");
+
+	n = use(py_iss_aud);
+	ok(jwt_verify(key, tok, n, &riss, &c, &why) == SVC_DENIED &&
+	    strcmp(why, "wrong aud") == 0,
+	    "PyJWT token with aud, no audience configured: refused");
+	{
+		struct jwt_rules	 r = { NOW, 0, NULL,
+		    "https://auth.example", "api" };
+
+		ok(jwt_verify(key, tok, n, &r, &c, &why) == SVC_OK,
+		    "PyJWT token with iss and aud list: accepted");
+		jwt_claims_free(&c);
+		r.audience = "mobile";
+		ok(jwt_verify(key, tok, n, &r, &c, &why) == SVC_DENIED &&
+		    strcmp(why, "wrong aud") == 0,
+		    "PyJWT aud list without our audience: refused");
+		r.audience = "api";
+		r.issuer = "https://auth.example/";
+		ok(jwt_verify(key, tok, n, &r, &c, &why) == SVC_DENIED &&
+		    strcmp(why, "wrong iss") == 0,
+		    "PyJWT iss differs by a slash: refused");
+	}
+	refuse(use(py_foreign_kid), &r0, "bad signature",
+	    "PyJWT token, other key, kid /dev/null");
+}
+
+/* One line per case: header, payload, signer, rules, expected why. */
+struct tcase {
+	const char		*name;
+	enum signer		 how;
+	const char		*hdr;
+	const char		*pl;
+	const struct jwt_rules	*r;
+	const char		*why;	/* NULL: accepted */
+};
+
+#define ALG	"alg is not the key's algorithm"
+#define SIG	"bad signature"
+#define SIGLEN	"signature has the wrong length"
+#define HNOBJ	"header is not a JSON object"
+#define PNOBJ	"payload is not a JSON object"
+#define HJSON	"header is not valid JSON"
+#define PJSON	"payload is not valid JSON"
+#define HDUP	"duplicate member in header"
+#define PDUP	"duplicate member in payload"
+#define UIDBAD	"bad user_id"
+
+static const struct tcase cases[] = {
+	/* Positive. */
+	{ "plain token", S_KEY, HDR, GOOD, &r0, NULL },
+	{ "header members reordered", S_KEY,
+	  "{\"typ\":\"JWT\",\"alg\":\"HS256\"}", GOOD, &r0, NULL },
+	{ "header without typ", S_KEY, "{\"alg\":\"HS256\"}", GOOD, &r0, NULL },
+	{ "header with whitespace", S_KEY, " { \"alg\" : \"HS256\" } ",
+	  GOOD, &r0, NULL },
+	{ "kid ignored with our signature", S_KEY,
+	  "{\"alg\":\"HS256\",\"kid\":\"k1\"}", GOOD, &r0, NULL },
+	{ "typ other than JWT ignored", S_KEY,
+	  "{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}", GOOD, &r0, NULL },
+	{ "names differing in case are not duplicates", S_KEY, HDR,
+	  "{" UID "," EXP ",\"a\":1,\"A\":2}", &r0, NULL },
+	{ "one name in two objects is not a duplicate", S_KEY, HDR,
+	  "{" UID "," EXP ",\"x\":{\"a\":1},\"y\":{\"a\":[{\"a\":1}]}}",
+	  &r0, NULL },
+	{ "escaped names that differ are not duplicates", S_KEY, HDR,
+	  "{" UID "," EXP ",\"\\u0061\":1,\"\\u0062\":2}", &r0, NULL },
+	{ "exp as a finite double", S_KEY, HDR,
+	  "{" UID ",\"exp\":4102444800.5}", &r0, NULL },
+	{ "exp one second ahead", S_KEY, HDR,
+	  "{" UID ",\"exp\":1700000101}", &r0, NULL },
+	{ "exp within leeway", S_KEY, HDR, "{" UID ",\"exp\":1700000091}",
+	  &rlee, NULL },
+	{ "nbf now", S_KEY, HDR, "{" UID "," EXP ",\"nbf\":1700000100}",
+	  &r0, NULL },
+	{ "nbf future within leeway", S_KEY, HDR,
+	  "{" UID "," EXP ",\"nbf\":1700000110}", &rlee, NULL },
+	{ "iat future within leeway", S_KEY, HDR,
+	  "{" UID "," EXP ",\"iat\":1700000110}", &rlee, NULL },
+	{ "user_id INT64_MAX", S_KEY, HDR,
+	  "{\"user_id\":9223372036854775807," EXP "}", &r0, NULL },
+	{ "user_id \"9223372036854775807\"", S_KEY, HDR,
+	  "{\"user_id\":\"9223372036854775807\"," EXP "}", &r0, NULL },
+	{ "aud string equal", S_KEY, HDR,
+	  "{" UID "," EXP ",\"aud\":\"api\"}", &raud, NULL },
+	{ "aud list containing it", S_KEY, HDR,
+	  "{" UID "," EXP ",\"aud\":[\"web\",\"api\"]}", &raud, NULL },
+	{ "iss equal", S_KEY, HDR,
+	  "{" UID "," EXP ",\"iss\":\"https://auth.example\"}", &riss, NULL },
+	{ "token_type equal", S_KEY, HDR,
+	  "{\"token_type\":\"access\"," UID "," EXP "}", &racc, NULL },
+
+	/* alg: RFC 8725 section 3.1. */
+	{ "alg none, no signature", S_NONE, "{\"alg\":\"none\"}", GOOD, &r0,
+	  ALG },
+	{ "alg None, no signature", S_NONE, "{\"alg\":\"None\"}", GOOD, &r0,
+	  ALG },
+	{ "alg NONE, no signature", S_NONE, "{\"alg\":\"NONE\"}", GOOD, &r0,
+	  ALG },
+	{ "alg none, our signature", S_KEY,
+	  "{\"alg\":\"none\",\"typ\":\"JWT\"}", GOOD, &r0, ALG },
+	{ "alg None, our signature", S_KEY, "{\"alg\":\"None\"}", GOOD, &r0,
+	  ALG },
+	{ "alg NONE, junk signature", S_JUNK, "{\"alg\":\"NONE\"}", GOOD,
+	  &r0, ALG },
+	{ "alg HS384 on an HS256 key", S_KEY, "{\"alg\":\"HS384\"}", GOOD,
+	  &r0, ALG },
+	{ "alg HS512 on an HS256 key", S_KEY, "{\"alg\":\"HS512\"}", GOOD,
+	  &r0, ALG },
+	{ "alg RS256", S_KEY, "{\"alg\":\"RS256\"}", GOOD, &r0, ALG },
+	{ "alg ES256", S_KEY, "{\"alg\":\"ES256\"}", GOOD, &r0, ALG },
+	{ "alg hs256 lower case", S_KEY, "{\"alg\":\"hs256\"}", GOOD, &r0,
+	  ALG },
+	{ "alg with trailing space", S_KEY, "{\"alg\":\"HS256 \"}", GOOD,
+	  &r0, ALG },
+	{ "alg not a string", S_KEY, "{\"alg\":256}", GOOD, &r0, ALG },
+	{ "alg as a list", S_KEY, "{\"alg\":[\"HS256\"]}", GOOD, &r0, ALG },
+	{ "alg null", S_KEY, "{\"alg\":null}", GOOD, &r0, ALG },
+	{ "alg missing", S_KEY, "{\"typ\":\"JWT\"}", GOOD, &r0,
+	  "alg missing" },
+	{ "crit header", S_KEY,
+	  "{\"alg\":\"HS256\",\"crit\":[\"exp\"],\"exp\":1}", GOOD, &r0,
+	  "crit header" },
+	{ "crit empty list", S_KEY, "{\"alg\":\"HS256\",\"crit\":[]}", GOOD,
+	  &r0, "crit header" },
+
+	/* Key-finding header fields are never used: a foreign signature. */
+	{ "kid /dev/null, foreign signature", S_OTHER,
+	  "{\"alg\":\"HS256\",\"kid\":\"/dev/null\"}", GOOD, &r0, SIG },
+	{ "kid path traversal, foreign signature", S_OTHER,
+	  "{\"alg\":\"HS256\",\"kid\":\"../../../../../../dev/null\"}", GOOD,
+	  &r0, SIG },
+	{ "kid SQL injection, foreign signature", S_OTHER,
+	  "{\"alg\":\"HS256\",\"kid\":\"' OR 1=1 --\"}", GOOD, &r0, SIG },
+	{ "kid SQL union, foreign signature", S_OTHER,
+	  "{\"alg\":\"HS256\",\"kid\":\"x' UNION SELECT 'other-secret\"}",
+	  GOOD, &r0, SIG },
+	{ "jku, foreign signature", S_OTHER,
+	  "{\"alg\":\"HS256\",\"jku\":\"https://evil.example/jwks.json\"}",
+	  GOOD, &r0, SIG },
+	{ "jwk with the attacker's key, foreign signature", S_OTHER,
+	  "{\"alg\":\"HS256\",\"jwk\":{\"kty\":\"oct\",\"k\":"
+	  "\"b3RoZXItc2VjcmV0LW90aGVyLXNlY3JldC1vdGhlciE\"}}", GOOD, &r0,
+	  SIG },
+	{ "x5u, foreign signature", S_OTHER,
+	  "{\"alg\":\"HS256\",\"x5u\":\"https://evil.example/cert.pem\"}",
+	  GOOD, &r0, SIG },
+	{ "x5c, foreign signature", S_OTHER,
+	  "{\"alg\":\"HS256\",\"x5c\":[\"MIIBIjANBgkqhkiG9w0BAQEFAAOC\"]}",
+	  GOOD, &r0, SIG },
+	{ "plain header, foreign signature", S_OTHER, HDR, GOOD, &r0, SIG },
+	{ "stripped signature", S_NONE, HDR, GOOD, &r0, SIGLEN },
+	{ "junk signature of the right length", S_JUNK, HDR, GOOD, &r0, SIG },
+
+	/* Header and payload must be JSON objects. */
+	{ "header an array", S_KEY, "[\"HS256\"]", GOOD, &r0, HNOBJ },
+	{ "header a string", S_KEY, "\"HS256\"", GOOD, &r0, HNOBJ },
+	{ "header a number", S_KEY, "256", GOOD, &r0, HNOBJ },
+	{ "header null", S_KEY, "null", GOOD, &r0, HNOBJ },
+	{ "header empty", S_KEY, "", GOOD, &r0, HJSON },
+	{ "header not JSON", S_KEY, "alg=HS256", GOOD, &r0, HJSON },
+	{ "header with trailing bytes", S_KEY, HDR "x", GOOD, &r0, HJSON },
+	{ "header object twice", S_KEY, HDR HDR, GOOD, &r0, HJSON },
+	{ "payload an array", S_KEY, HDR, "[42]", &r0, PNOBJ },
+	{ "payload a string", S_KEY, HDR, "\"42\"", &r0, PNOBJ },
+	{ "payload a number", S_KEY, HDR, "42", &r0, PNOBJ },
+	{ "payload true", S_KEY, HDR, "true", &r0, PNOBJ },
+	{ "payload empty", S_KEY, HDR, "", &r0, PJSON },
+	{ "payload unterminated", S_KEY, HDR, "{" UID "," EXP, &r0, PJSON },
+	{ "payload with trailing bytes", S_KEY, HDR, GOOD "x", &r0, PJSON },
+	{ "payload with a second object", S_KEY, HDR, GOOD "{}", &r0, PJSON },
+	{ "payload trailing comma", S_KEY, HDR, "{" UID "," EXP ",}", &r0,
+	  PJSON },
+	{ "payload single quotes", S_KEY, HDR, "{'user_id':42," EXP "}", &r0,
+	  PJSON },
+	{ "payload comment", S_KEY, HDR, "{" UID ",/**/" EXP "}", &r0,
+	  PJSON },
+	{ "payload NaN", S_KEY, HDR, "{" UID ",\"exp\":NaN}", &r0, PJSON },
+	{ "payload Infinity", S_KEY, HDR, "{" UID ",\"exp\":Infinity}", &r0,
+	  PJSON },
+	{ "payload number \"1.\"", S_KEY, HDR, "{" UID ",\"exp\":1.}", &r0,
+	  PJSON },
+	{ "payload leading zero", S_KEY, HDR, "{" UID ",\"exp\":04102444800}",
+	  &r0, PJSON },
+	{ "payload hex number", S_KEY, HDR, "{" UID ",\"exp\":0x7fffffff}",
+	  &r0, PJSON },
+	{ "payload TRUE", S_KEY, HDR, "{" UID "," EXP ",\"a\":TRUE}", &r0,
+	  PJSON },
+	{ "payload raw tab in a string", S_KEY, HDR,
+	  "{" UID "," EXP ",\"a\":\"x\ty\"}", &r0, PJSON },
+	{ "payload bad escape", S_KEY, HDR, "{" UID "," EXP ",\"a\":\"\\x\"}",
+	  &r0, PJSON },
+	{ "payload short \\u escape", S_KEY, HDR,
+	  "{" UID "," EXP ",\"a\":\"\\u12\"}", &r0, PJSON },
+	{ "payload \\u0000 in a name", S_KEY, HDR,
+	  "{" UID ",\"exp\\u0000x\":1," EXP "}", &r0, PJSON },
+	{ "payload invalid UTF-8", S_KEY, HDR,
+	  "{" UID "," EXP ",\"a\":\"\xff\xfe\"}", &r0, PJSON },
+	{ "payload overlong UTF-8", S_KEY, HDR,
+	  "{" UID "," EXP ",\"a\":\"\xc0\xaf\"}", &r0, PJSON },
+	{ "payload overlong 3-byte UTF-8", S_KEY, HDR,
+	  "{" UID "," EXP ",\"a\":\"\xe0\x80\xaf\"}", &r0, PJSON },
+	{ "payload UTF-8 surrogate", S_KEY, HDR,
+	  "{" UID "," EXP ",\"a\":\"\xed\xa0\x80\"}", &r0, PJSON },
+	{ "payload UTF-8 over U+10FFFF", S_KEY, HDR,
+	  "{" UID "," EXP ",\"a\":\"\xf4\x90\x80\x80\"}", &r0, PJSON },
+	{ "payload truncated UTF-8", S_KEY, HDR,
+	  "{" UID "," EXP ",\"a\":\"\xe2\x82\"}", &r0, PJSON },
+	{ "payload UTF-8 outside a string", S_KEY, HDR,
+	  "{" UID "," EXP ",\"a\":\xc3\xa9}", &r0, PJSON },
+	{ "payload lone high surrogate escape", S_KEY, HDR,
+	  "{" UID "," EXP ",\"a\":\"\\ud83d\"}", &r0, PJSON },
+	{ "payload lone low surrogate escape", S_KEY, HDR,
+	  "{" UID "," EXP ",\"a\":\"\\ude00\"}", &r0, PJSON },
+	{ "payload reversed surrogate escapes", S_KEY, HDR,
+	  "{" UID "," EXP ",\"a\":\"\\ude00\\ud83d\"}", &r0, PJSON },
+	{ "payload valid UTF-8 of every length", S_KEY, HDR,
+	  "{" UID "," EXP ",\"a\":\"\x7f\xc3\xa9\xe2\x82\xac"
+	  "\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf\xef\xbf\xbd\"}", &r0, NULL },
+	{ "payload nested 17 deep", S_KEY, HDR,
+	  "{" UID "," EXP ",\"a\":[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]}", &r0,
+	  PJSON },
+	{ "payload nested 16 deep", S_KEY, HDR,
+	  "{" UID "," EXP ",\"a\":[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]}", &r0,
+	  NULL },
+
+	/* Duplicate member names: RFC 7515 section 4, RFC 7519 section 4. */
+	{ "duplicate alg in header", S_KEY,
+	  "{\"alg\":\"HS256\",\"alg\":\"HS256\"}", GOOD, &r0, HDUP },
+	{ "duplicate alg none then HS256", S_KEY,
+	  "{\"alg\":\"none\",\"alg\":\"HS256\"}", GOOD, &r0, HDUP },
+	{ "escaped duplicate alg in header", S_KEY,
+	  "{\"alg\":\"none\",\"\\u0061lg\":\"HS256\"}", GOOD, &r0, HDUP },
+	{ "duplicate typ in header", S_KEY,
+	  "{\"alg\":\"HS256\",\"typ\":\"JWT\",\"typ\":\"JWT\"}", GOOD, &r0,
+	  HDUP },
+	{ "duplicate user_id in payload", S_KEY, HDR,
+	  "{\"user_id\":1," UID "," EXP "}", &r0, PDUP },
+	{ "duplicate exp in payload", S_KEY, HDR,
+	  "{" UID ",\"exp\":1," EXP "}", &r0, PDUP },
+	{ "escaped duplicate {\"a\":1,\"\\u0061\":2}", S_KEY, HDR,
+	  "{" UID "," EXP ",\"a\":1,\"\\u0061\":2}", &r0, PDUP },
+	{ "escaped duplicate upper-case hex \\u0041", S_KEY, HDR,
+	  "{" UID "," EXP ",\"A\":1,\"\\u0041\":2}", &r0, PDUP },
+	{ "escaped duplicate \\/ and /", S_KEY, HDR,
+	  "{" UID "," EXP ",\"a/b\":1,\"a\\/b\":2}", &r0, PDUP },
+	{ "escaped duplicate user_id", S_KEY, HDR,
+	  "{" UID "," EXP ",\"user\\u005fid\":7}", &r0, PDUP },
+	{ "escaped duplicate, non-ASCII", S_KEY, HDR,
+	  "{" UID "," EXP ",\"\xc3\xa9\":1,\"\\u00e9\":2}", &r0, PDUP },
+	{ "escaped duplicate, surrogate pair", S_KEY, HDR,
+	  "{" UID "," EXP ",\"\xf0\x9f\x98\x80\":1,\"\\ud83d\\ude00\":2}",
+	  &r0, PDUP },
+	{ "duplicate in a nested object", S_KEY, HDR,
+	  "{" UID "," EXP ",\"x\":{\"a\":1,\"a\":2}}", &r0, PDUP },
+	{ "duplicate in an object in an array", S_KEY, HDR,
+	  "{" UID "," EXP ",\"x\":[1,{\"a\":1,\"a\":2}]}", &r0, PDUP },
+	{ "duplicate inside an overwritten value", S_KEY, HDR,
+	  "{" UID "," EXP ",\"x\":{\"a\":1,\"a\":2},\"x\":1}", &r0, PDUP },
+	{ "duplicate empty names", S_KEY, HDR,
+	  "{" UID "," EXP ",\"\":1,\"\":2}", &r0, PDUP },
+
+	/* user_id. */
+	{ "user_id float 1.0", S_KEY, HDR, "{\"user_id\":1.0," EXP "}", &r0,
+	  UIDBAD },
+	{ "user_id float 42.0", S_KEY, HDR, "{\"user_id\":42.0," EXP "}", &r0,
+	  UIDBAD },
+	{ "user_id exponent 4.2e1", S_KEY, HDR, "{\"user_id\":4.2e1," EXP "}",
+	  &r0, UIDBAD },
+	{ "user_id negative", S_KEY, HDR, "{\"user_id\":-42," EXP "}", &r0,
+	  UIDBAD },
+	{ "user_id 0", S_KEY, HDR, "{\"user_id\":0," EXP "}", &r0, UIDBAD },
+	{ "user_id -0", S_KEY, HDR, "{\"user_id\":-0," EXP "}", &r0, UIDBAD },
+	{ "user_id 2^63", S_KEY, HDR,
+	  "{\"user_id\":9223372036854775808," EXP "}", &r0, UIDBAD },
+	{ "user_id 2^64-1", S_KEY, HDR,
+	  "{\"user_id\":18446744073709551615," EXP "}", &r0, UIDBAD },
+	{ "user_id beyond 2^64", S_KEY, HDR,
+	  "{\"user_id\":99999999999999999999999," EXP "}", &r0, UIDBAD },
+	{ "user_id -2^63", S_KEY, HDR,
+	  "{\"user_id\":-9223372036854775808," EXP "}", &r0, UIDBAD },
+	{ "user_id \"0\"", S_KEY, HDR, "{\"user_id\":\"0\"," EXP "}", &r0,
+	  UIDBAD },
+	{ "user_id \"042\"", S_KEY, HDR, "{\"user_id\":\"042\"," EXP "}", &r0,
+	  UIDBAD },
+	{ "user_id \"+42\"", S_KEY, HDR, "{\"user_id\":\"+42\"," EXP "}", &r0,
+	  UIDBAD },
+	{ "user_id \"-42\"", S_KEY, HDR, "{\"user_id\":\"-42\"," EXP "}", &r0,
+	  UIDBAD },
+	{ "user_id \" 42\"", S_KEY, HDR, "{\"user_id\":\" 42\"," EXP "}", &r0,
+	  UIDBAD },
+	{ "user_id \"42 \"", S_KEY, HDR, "{\"user_id\":\"42 \"," EXP "}", &r0,
+	  UIDBAD },
+	{ "user_id \"4.2\"", S_KEY, HDR, "{\"user_id\":\"4.2\"," EXP "}", &r0,
+	  UIDBAD },
+	{ "user_id \"42.0\"", S_KEY, HDR, "{\"user_id\":\"42.0\"," EXP "}",
+	  &r0, UIDBAD },
+	{ "user_id \"1e2\"", S_KEY, HDR, "{\"user_id\":\"1e2\"," EXP "}", &r0,
+	  UIDBAD },
+	{ "user_id \"0x2a\"", S_KEY, HDR, "{\"user_id\":\"0x2a\"," EXP "}",
+	  &r0, UIDBAD },
+	{ "user_id \"\"", S_KEY, HDR, "{\"user_id\":\"\"," EXP "}", &r0,
+	  UIDBAD },
+	{ "user_id \"9223372036854775808\"", S_KEY, HDR,
+	  "{\"user_id\":\"9223372036854775808\"," EXP "}", &r0, UIDBAD },
+	{ "user_id \"99999999999999999999\"", S_KEY, HDR,
+	  "{\"user_id\":\"99999999999999999999\"," EXP "}", &r0, UIDBAD },
+	{ "user_id null", S_KEY, HDR, "{\"user_id\":null," EXP "}", &r0,
+	  UIDBAD },
+	{ "user_id true", S_KEY, HDR, "{\"user_id\":true," EXP "}", &r0,
+	  UIDBAD },
+	{ "user_id false", S_KEY, HDR, "{\"user_id\":false," EXP "}", &r0,
+	  UIDBAD },
+	{ "user_id [42]", S_KEY, HDR, "{\"user_id\":[42]," EXP "}", &r0,
+	  UIDBAD },
+	{ "user_id {}", S_KEY, HDR, "{\"user_id\":{}," EXP "}", &r0, UIDBAD },
+	{ "user_id missing", S_KEY, HDR, "{" EXP "}", &r0, UIDBAD },
+
+	/* exp, nbf, iat: RFC 7519 sections 4.1.4-4.1.6, PyJWT semantics. */
+	{ "exp missing", S_KEY, HDR, "{" UID "}", &r0, "exp missing" },
+	{ "exp a string", S_KEY, HDR, "{" UID ",\"exp\":\"" FAR "\"}", &r0,
+	  "exp is not a number" },
+	{ "exp true", S_KEY, HDR, "{" UID ",\"exp\":true}", &r0,
+	  "exp is not a number" },
+	{ "exp null", S_KEY, HDR, "{" UID ",\"exp\":null}", &r0,
+	  "exp is not a number" },
+	{ "exp a list", S_KEY, HDR, "{" UID ",\"exp\":[" FAR "]}", &r0,
+	  "exp is not a number" },
+	{ "exp 1e400 (infinite)", S_KEY, HDR, "{" UID ",\"exp\":1e400}", &r0,
+	  "exp is not a number" },
+	{ "exp in the past", S_KEY, HDR, "{" UID ",\"exp\":1700000099}", &r0,
+	  "expired" },
+	{ "exp exactly now", S_KEY, HDR, "{" UID ",\"exp\":1700000100}", &r0,
+	  "expired" },
+	{ "exp now + 0.5 truncates to now", S_KEY, HDR,
+	  "{" UID ",\"exp\":1700000100.5}", &r0, "expired" },
+	{ "exp 0", S_KEY, HDR, "{" UID ",\"exp\":0}", &r0, "expired" },
+	{ "exp negative", S_KEY, HDR, "{" UID ",\"exp\":-1}", &r0, "expired" },
+	{ "exp -1e300", S_KEY, HDR, "{" UID ",\"exp\":-1e300}", &r0,
+	  "expired" },
+	{ "exp exactly now - leeway", S_KEY, HDR,
+	  "{" UID ",\"exp\":1700000090}", &rlee, "expired" },
+	{ "nbf future", S_KEY, HDR, "{" UID "," EXP ",\"nbf\":1700000101}",
+	  &r0, "not yet valid (nbf)" },
+	{ "nbf future beyond leeway", S_KEY, HDR,
+	  "{" UID "," EXP ",\"nbf\":1700000111}", &rlee,
+	  "not yet valid (nbf)" },
+	{ "nbf a string", S_KEY, HDR, "{" UID "," EXP ",\"nbf\":\"0\"}", &r0,
+	  "nbf is not a number" },
+	{ "nbf null", S_KEY, HDR, "{" UID "," EXP ",\"nbf\":null}", &r0,
+	  "nbf is not a number" },
+	{ "iat future", S_KEY, HDR, "{" UID "," EXP ",\"iat\":1700000101}",
+	  &r0, "issued in the future (iat)" },
+	{ "iat future beyond leeway", S_KEY, HDR,
+	  "{" UID "," EXP ",\"iat\":1700000111}", &rlee,
+	  "issued in the future (iat)" },
+	{ "iat a string", S_KEY, HDR, "{" UID "," EXP ",\"iat\":\"0\"}", &r0,
+	  "iat is not a number" },
+	{ "iat false", S_KEY, HDR, "{" UID "," EXP ",\"iat\":false}", &r0,
+	  "iat is not a number" },
+
+	/* token_type, iss, aud: RFC 8725 sections 3.8, 3.9, 3.11. */
+	{ "token_type refresh as access", S_KEY, HDR,
+	  "{\"token_type\":\"refresh\"," UID "," EXP "}", &racc,
+	  "wrong token_type" },
+	{ "token_type missing", S_KEY, HDR, GOOD, &racc, "wrong token_type" },
+	{ "token_type not a string", S_KEY, HDR,
+	  "{\"token_type\":1," UID "," EXP "}", &racc, "wrong token_type" },
+	{ "token_type with a suffix", S_KEY, HDR,
+	  "{\"token_type\":\"accessx\"," UID "," EXP "}", &racc,
+	  "wrong token_type" },
+	{ "token_type prefix", S_KEY, HDR,
+	  "{\"token_type\":\"acces\"," UID "," EXP "}", &racc,
+	  "wrong token_type" },
+	{ "iss missing", S_KEY, HDR, GOOD, &riss, "wrong iss" },
+	{ "iss wrong", S_KEY, HDR,
+	  "{" UID "," EXP ",\"iss\":\"https://evil.example\"}", &riss,
+	  "wrong iss" },
+	{ "iss a list", S_KEY, HDR,
+	  "{" UID "," EXP ",\"iss\":[\"https://auth.example\"]}", &riss,
+	  "wrong iss" },
+	{ "aud missing", S_KEY, HDR, GOOD, &raud, "wrong aud" },
+	{ "aud wrong", S_KEY, HDR, "{" UID "," EXP ",\"aud\":\"web\"}", &raud,
+	  "wrong aud" },
+	{ "aud list without it", S_KEY, HDR,
+	  "{" UID "," EXP ",\"aud\":[\"web\",\"apix\"]}", &raud, "wrong aud" },
+	{ "aud empty list", S_KEY, HDR, "{" UID "," EXP ",\"aud\":[]}", &raud,
+	  "wrong aud" },
+	{ "aud list with a non-string", S_KEY, HDR,
+	  "{" UID "," EXP ",\"aud\":[\"api\",1]}", &raud, "wrong aud" },
+	{ "aud a number", S_KEY, HDR, "{" UID "," EXP ",\"aud\":1}", &raud,
+	  "wrong aud" },
+	{ "aud nested list", S_KEY, HDR,
+	  "{" UID "," EXP ",\"aud\":[[\"api\"]]}", &raud, "wrong aud" },
+	{ "aud present, no audience configured", S_KEY, HDR,
+	  "{" UID "," EXP ",\"aud\":\"api\"}", &r0, "wrong aud" },
+};
+
+static void
+test_table(void)
+{
+	const struct tcase	*t;
+	size_t			 i, n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		t = &cases[i];
+		n = mk(t->how, t->hdr, t->pl);
+		if (t->why == NULL)
+			admit(n, t->r, strstr(t->pl, "9223372036854775807") ?
+			    INT64_MAX : 42, t->name);
+		else
+			refuse(n, t->r, t->why, t->name);
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* Edits of a valid token's text                                     */
+/* ---------------------------------------------------------------- */
+
+/* Offsets of the two dots in tok. */
+static void
+dots(size_t len, size_t *d1, size_t *d2)
+{
+	const char	*p = memchr(tok, '.', len);
+
+	*d1 = (size_t)(p - tok);
+	p = memchr(p + 1, '.', len - *d1 - 1);
+	*d2 = (size_t)(p - tok);
+}
+
+/* Inserts s at offset at in tok (length len); returns the new length. */
+static size_t
+insert(size_t len, size_t at, const char *s, size_t sn)
+{
+	memmove(tok + at + sn, tok + at, len - at + 1);
+	memcpy(tok + at, s, sn);
+	return len + sn;
+}
+
+static const char abc[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* Flips the 6-bit value of the character at i to another canonical one. */
+static void
+flip(size_t i)
+{
+	tok[i] = tok[i] == 'A' ? 'B' : 'A';
+}
+
+/* Sets the lowest bit of the last character of a partial group at i. */
+static void
+spoil_spare(size_t i)
+{
+	tok[i] = abc[(strchr(abc, tok[i]) - abc) | 1];
+}
+
+static void
+test_segments(void)
+{
+	size_t	 n, d1, d2;
+
+	n = mk(S_KEY, HDR, GOOD);
+	admit(n, &r0, 42, "base token");
+	refuse(n - 1, &r0, NULL, "last character cut");
+
+	/* Segment counts. */
+	refuse(0, &r0, "not three segments", "empty token");
+	refuse(use("abc"), &r0, "not three segments", "1 segment");
+	n = mk(S_KEY, HDR, GOOD);
+	dots(n, &d1, &d2);
+	refuse(d2, &r0, "not three segments", "2 segments (signature cut)");
+	n = mk(S_KEY, HDR, GOOD);
+	n = insert(n, n, ".", 1);
+	refuse(n, &r0, "not three segments", "4 segments (trailing dot)");
+	n = mk(S_KEY, HDR, GOOD);
+	n = insert(n, n, ".AAAA", 5);
+	refuse(n, &r0, "not three segments", "4 segments");
+	n = insert(n, n, ".AAAA", 5);
+	refuse(n, &r0, "not three segments", "5 segments");
+	refuse(use(".."), &r0, NULL, "three empty segments");
+	n = mk(S_KEY, HDR, GOOD);
+	dots(n, &d1, &d2);
+	n = insert(n, d1 + 1, ".", 1);
+	refuse(n, &r0, "not three segments", "4 segments, empty payload");
+}
+
+static void
+test_base64(void)
+{
+	size_t	 n, d1, d2;
+
+	/* Padding in each segment. */
+	n = mk(S_KEY, HDR, GOOD);
+	dots(n, &d1, &d2);
+	n = insert(n, d1, "=", 1);
+	refuse(n, &r0, "header is not canonical base64url", "padding in header");
+	n = mk(S_KEY, HDR, GOOD);
+	dots(n, &d1, &d2);
+	n = insert(n, d2, "==", 2);
+	refuse(n, &r0, "payload is not canonical base64url",
+	    "padding in payload");
+	n = mk(S_KEY, HDR, GOOD);
+	n = insert(n, n, "=", 1);
+	refuse(n, &r0, NULL, "padding in signature");
+
+	/* '+', '/', whitespace, NUL, where '-' or a letter was. */
+	n = mk(S_KEY, HDR, GOOD);
+	dots(n, &d1, &d2);
+	tok[d1 + 4] = '+';
+	refuse(n, &r0, "payload is not canonical base64url", "'+' in payload");
+	n = mk(S_KEY, HDR, GOOD);
+	dots(n, &d1, &d2);
+	tok[d1 + 4] = '/';
+	refuse(n, &r0, "payload is not canonical base64url", "'/' in payload");
+	n = mk(S_KEY, HDR, GOOD);
+	tok[3] = '/';
+	refuse(n, &r0, "header is not canonical base64url", "'/' in header");
+	n = mk(S_KEY, HDR, GOOD);
+	dots(n, &d1, &d2);
+	tok[d2 + 3] = '+';
+	refuse(n, &r0, "signature is not canonical base64url",
+	    "'+' in signature");
+	n = mk(S_KEY, HDR, GOOD);
+	dots(n, &d1, &d2);
+	tok[d2 + 3] = '/';
+	refuse(n, &r0, "signature is not canonical base64url",
+	    "'/' in signature");
+	n = mk(S_KEY, HDR, GOOD);
+	dots(n, &d1, &d2);
+	n = insert(n, d1 + 8, " ", 1);
+	refuse(n, &r0, NULL, "space in payload");
+	n = mk(S_KEY, HDR, GOOD);
+	n = insert(n, n, "\n", 1);
+	refuse(n, &r0, NULL, "newline after the token");
+	n = mk(S_KEY, HDR, GOOD);
+	n = insert(n, 0, " ", 1);
+	refuse(n, &r0, NULL, "space before the token");
+	n = mk(S_KEY, HDR, GOOD);
+	dots(n, &d1, &d2);
+	n = insert(n, d2 + 4, "\r\n", 2);
+	refuse(n, &r0, NULL, "CRLF in signature");
+	n = mk(S_KEY, HDR, GOOD);
+	dots(n, &d1, &d2);
+	n = insert(n, d1 + 8, "\t", 1);
+	refuse(n, &r0, NULL, "tab in payload");
+	n = mk(S_KEY, HDR, GOOD);
+	dots(n, &d1, &d2);
+	tok[d1 + 5] = '\0';
+	refuse(n, &r0, "payload is not canonical base64url", "NUL in payload");
+	n = mk(S_KEY, HDR, GOOD);
+	dots(n, &d1, &d2);
+	tok[d2 + 5] = '\0';
+	refuse(n, &r0, "signature is not canonical base64url",
+	    "NUL in signature");
+	n = mk(S_KEY, HDR, GOOD);
+	n = insert(n, n, "\0", 1);
+	refuse(n, &r0, NULL, "NUL after the token");
+
+	/* Non-zero spare bits: HS256's 32 bytes end in a 3-char group. */
+	n = mk(S_KEY, HDR, GOOD);
+	spoil_spare(n - 1);
+	refuse(n, &r0, "signature is not canonical base64url",
+	    "non-zero spare bits in signature");
+	n = mk(S_KEY, HDR, GOOD);
+	dots(n, &d1, &d2);
+	ok(strlen(GOOD) % 3 != 0, "GOOD ends in a partial group");
+	spoil_spare(d2 - 1);
+	refuse(n, &r0, "payload is not canonical base64url",
+	    "non-zero spare bits in payload");
+	n = mk(S_KEY, HDR, GOOD);
+	dots(n, &d1, &d2);
+	n = insert(n, d2, "AAAA", (5 - (d2 - d1 - 1) % 4) % 4);
+	refuse(n, &r0, "payload is not canonical base64url",
+	    "payload length 1 mod 4");
+}
+
+static void
+test_signature(void)
+{
+	size_t	 n, d1, d2;
+	char	 save[128];
+
+	/* Short, long and foreign signatures. */
+	n = mk(S_KEY, HDR, GOOD);
+	dots(n, &d1, &d2);
+	{
+		unsigned char	 mac[64];
+		size_t		 ml;
+
+		jwt_hmac(key, tok, d2, mac, sizeof(mac), &ml);
+		n = d2 + 1 + b64_encode(mac, 16, tok + d2 + 1);
+	}
+	refuse(n, &r0, SIGLEN, "short signature (first 16 bytes of the MAC)");
+	n = mk(S_KEY, HDR, GOOD);
+	n = insert(n, n, "AAAA", 4);
+	refuse(n, &r0, SIGLEN, "long signature (35 bytes)");
+	n = mk(S_KEY, HDR, GOOD);
+	n = insert(n, n, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 96);
+	refuse(n, &r0, SIGLEN, "long signature (over 64 bytes)");
+	n = mk(S_KEY, HDR, GOOD);
+	dots(n, &d1, &d2);
+	flip(d2 + 10);
+	refuse(n, &r0, SIG, "one signature character changed");
+
+	/* An HS512 signature under the right key, with an HS256 header. */
+	n = mk(S_KEY, HDR, GOOD);
+	dots(n, &d1, &d2);
+	{
+		unsigned char	 mac[64];
+		size_t		 ml;
+
+		jwt_hmac(key512, tok, d2, mac, sizeof(mac), &ml);
+		n = d2 + 1 + b64_encode(mac, ml, tok + d2 + 1);
+	}
+	refuse(n, &r0, SIGLEN, "HS512 signature on an HS256 token");
+
+	/* Tampered header: typ changed, signature kept. */
+	n = mk(S_KEY, HDR, GOOD);
+	dots(n, &d1, &d2);
+	memcpy(save, tok + d1, n - d1 + 1);
+	d1 = b64_encode((const unsigned char *)"{\"alg\":\"HS256\",\"typ\":\"JWS\"}",
+	    27, tok);
+	memcpy(tok + d1, save, strlen(save) + 1);
+	refuse(strlen(tok), &r0, SIG, "tampered header");
+
+	/* Tampered payload: user_id 42 -> 1, signature kept. */
+	n = mk(S_KEY, HDR, GOOD);
+	dots(n, &d1, &d2);
+	memcpy(save, tok + d2, n - d2 + 1);
+	n = mk(S_KEY, HDR, "{\"user_id\":1," EXP "}");
+	dots(n, &d1, &d2);
+	memcpy(tok + d2, save, strlen(save) + 1);
+	refuse(strlen(tok), &r0, SIG, "tampered payload (user_id 42 -> 1)");
+
+	/* Tampered exp, the classic. */
+	n = mk(S_KEY, HDR, "{" UID ",\"exp\":1700000101}");
+	dots(n, &d1, &d2);
+	memcpy(save, tok + d2, n - d2 + 1);
+	n = mk(S_KEY, HDR, "{" UID ",\"exp\":4700000101}");
+	dots(n, &d1, &d2);
+	memcpy(tok + d2, save, strlen(save) + 1);
+	refuse(strlen(tok), &r0, SIG, "tampered payload (exp extended)");
+}
+
+/* Tokens around JWT_MAX. */
+static void
+test_size(void)
+{
+	static char	 pl[JWT_MAX];
+	char		*out;
+	size_t		 n, fill, hlen = 36, siglen = 43;
+	int		 found = 0;
+
+	/*
+	 * {UID,EXP,"p":"xxx"}: find the fill that makes the token exactly
+	 * JWT_MAX bytes long, if base64 rounding allows one.
+	 */
+	for (fill = 7000; fill > 5000 && !found; fill--) {
+		n = (size_t)snprintf(pl, sizeof(pl), "{" UID "," EXP
+		    ",\"p\":\"%*s\"}", (int)fill, "");
+		if (hlen + 1 + B64_ENCLEN(n) + 1 + siglen == JWT_MAX)
+			found = 1;
+	}
+	ok(found, "payload for an 8192-byte token found");
+	n = mk(S_KEY, HDR, pl);
+	is_int(n, JWT_MAX, "token length");
+	admit(n, &r0, 42, "token of exactly JWT_MAX bytes accepted");
+
+	out = malloc(JWT_MAX + 1);
+	is_int(jwt_sign(key, pl, strlen(pl), out, JWT_MAX + 1, &n), SVC_OK,
+	    "sign: token of exactly JWT_MAX bytes");
+	free(out);
+
+	/* One more payload byte: two or so more base64 characters. */
+	memmove(pl + 1, pl, strlen(pl) + 1);
+	pl[0] = ' ';
+	n = mk(S_KEY, HDR, pl);
+	ok(n > JWT_MAX, "token over JWT_MAX");
+	refuse(n, &r0, "token too long", "token over 8 KiB, good signature");
+
+	n = mk(S_KEY, HDR, GOOD);
+	memset(tok + n, 'A', JWT_MAX + 1 - n);
+	refuse(JWT_MAX + 1, &r0, "token too long", "8193 bytes of junk");
+
+	out = malloc(3 * JWT_MAX);
+	is_int(jwt_sign(key, pl, strlen(pl), out, 3 * JWT_MAX, &n),
+	    SVC_TOOBIG, "sign: a token over JWT_MAX refused");
+	is_int(jwt_sign(key, out, 2 * JWT_MAX, out, 3 * JWT_MAX, &n),
+	    SVC_TOOBIG, "sign: a payload over JWT_MAX refused");
+	free(out);
+}
+
+/* Claims handed back: borrowed strings only when strings. */
+static void
+test_claims(void)
+{
+	struct jwt_claims	 c;
+	const char		*why;
+	size_t			 n;
+
+	n = mk(S_KEY, HDR, "{" UID "," EXP ",\"jti\":7,\"username\":null,"
+	    "\"fp\":[\"x\"]}");
+	ok(jwt_verify(key, tok, n, &r0, &c, &why) == SVC_OK &&
+	    c.jti == NULL && c.username == NULL && c.fp == NULL &&
+	    c.iat == 0 && c.exp == 4102444800LL,
+	    "non-string jti/username/fp come back NULL; iat 0 when absent");
+	jwt_claims_free(&c);
+
+	n = mk(S_KEY, HDR, "{\"user_id\":\"42\"," EXP ",\"iat\":1.5e9,"
+	    "\"username\":\"b\\u00e9a\"}");
+	ok(jwt_verify(key, tok, n, &r0, &c, &why) == SVC_OK &&
+	    c.user_id == 42 && c.iat == 1500000000LL &&
+	    strcmp(c.username, "b\xc3\xa9" "a") == 0,
+	    "string user_id, double iat, escaped username");
+	jwt_claims_free(&c);
+
+	n = mk(S_KEY, HDR, GOOD);
+	ok(jwt_verify(key, tok, n, &r0, &c, NULL) == SVC_OK,
+	    "why may be NULL on success");
+	jwt_claims_free(&c);
+	ok(jwt_verify(other, tok, n, &r0, &c, NULL) == SVC_DENIED,
+	    "why may be NULL on refusal");
+
+	/* Extreme clock values must not overflow. */
+	{
+		struct jwt_rules	 r = { 0, 0, NULL, NULL, NULL };
+
+		r.now = -9223372036854775807LL - 1;
+		r.leeway = 9223372036854775807LL;
+		ok(jwt_verify(key, tok, n, &r, &c, &why) == SVC_OK,
+		    "huge leeway saturates");
+		jwt_claims_free(&c);
+		r.now = NOW;
+		r.leeway = -9223372036854775807LL - 1;
+		ok(jwt_verify(key, tok, n, &r, &c, &why) == SVC_OK,
+		    "leeway LLONG_MIN counts as 0");
+		jwt_claims_free(&c);
+		r.now = 4102444800LL;
+		ok(jwt_verify(key, tok, n, &r, &c, &why) == SVC_DENIED &&
+		    strcmp(why, "expired") == 0,
+		    "negative leeway does not extend an expired token");
+	}
+}
+
+int
+main(void)
+{
+	if (jwt_key_new(&key, JWT_HS256, (const unsigned char *)SECRET,
+	    strlen(SECRET)) != SVC_OK ||
+	    jwt_key_new(&other, JWT_HS256, (const unsigned char *)OTHER,
+	    strlen(OTHER)) != SVC_OK ||
+	    jwt_key_new(&key384, JWT_HS384, (const unsigned char *)SECRET,
+	    strlen(SECRET)) != SVC_OK ||
+	    jwt_key_new(&key512, JWT_HS512, (const unsigned char *)SECRET,
+	    strlen(SECRET)) != SVC_OK) {
+		printf("Bail out! jwt_key_new\n");
+		return 1;
+	}
+	test_alg_and_keys();
+	test_hmac();
+	test_sign();
+	test_pyjwt();
+	test_table();
+	test_segments();
+	test_base64();
+	test_signature();
+	test_size();
+	test_claims();
+	jwt_key_free(key);
+	jwt_key_free(other);
+	jwt_key_free(key384);
+	jwt_key_free(key512);
+	return tap_done();
+}
