@@ -1,0 +1,83 @@
+/*
+ * cfg.h: the INI-style configuration file.
+ *
+ * Read once at program start.  Every key has a default except where
+ * noted; an unknown section or key, a bad value or a weak secret is an
+ * error whose one-line reason lands in the caller's buffer.
+ */
+#ifndef CFG_H
+#define CFG_H
+
+#include <stddef.h>
+
+#include "svc.h"
+
+#define CFG_DEFAULT_PATH	"/etc/jwtauth/jwtauth.conf"
+#define CFG_SECRET_MIN		32	/* bytes; RFC 7518 3.2 wants >= hash size */
+
+struct cfg {
+	/* [database] */
+	char		*db_host;		/* host, "localhost" */
+	unsigned	 db_port;		/* port, 3306 */
+	char		*db_socket;		/* socket, NULL: the client default */
+	char		*db_name;		/* name, "jwtauth" */
+	char		*db_user;		/* user, "jwtauth" */
+	char		*db_password;		/* password or password_file, "" */
+	char		*db_password_file;
+	unsigned	 db_connect_timeout;	/* connect_timeout, 2 s */
+	unsigned	 db_timeout;		/* timeout, 5 s: read and write */
+	char		*users_table;		/* users_table, "auth_user" */
+
+	/* [jwt] */
+	char		*jwt_algorithm;		/* algorithm, "HS256" */
+	char		*secret_file;		/* secret_file, required */
+	unsigned char	*secret;		/* its bytes, one final newline cut */
+	size_t		 secret_len;
+	long long	 access_ttl;		/* access_ttl, 3600 s */
+	long long	 refresh_ttl;		/* refresh_ttl, 604800 s */
+	long long	 leeway;		/* leeway, 0 s */
+	char		*issuer;		/* issuer, NULL: no iss claim */
+	char		*audience;		/* audience, NULL: no aud claim */
+
+	/* [password] */
+	char		*pw_algorithm;		/* algorithm, "pbkdf2_sha256" */
+	unsigned	 pbkdf2_iterations;	/* pbkdf2_iterations, 1200000 */
+
+	/* [login] */
+	int		 update_last_login;	/* update_last_login, 1 */
+	int		 upgrade_hash;		/* upgrade_hash, 1 */
+
+	/* [register] */
+	int		 register_enabled;	/* enabled, 0 */
+};
+
+/*
+ * The path to read: $JWTAUTH_CONFIG when set and non-empty, else
+ * CFG_DEFAULT_PATH.  Never NULL.
+ */
+const char	*cfg_path(void);
+
+/*
+ * Parse text (len bytes, need not be NUL-terminated) into cfg, which
+ * must be zeroed or freshly freed.  Sets defaults first.  Does not read
+ * any other file: that is cfg_load's job.  On failure writes a one-line
+ * reason to err (which names the line number), and cfg holds only what
+ * cfg_free releases.
+ */
+enum svc_err	 cfg_parse(struct cfg *cfg, const char *text, size_t len,
+		    char *err, size_t errsz);
+
+/*
+ * Read the file at path, parse it, then read secret_file and
+ * password_file (relative paths are taken from the directory of path)
+ * and check the whole: secret of at least CFG_SECRET_MIN bytes, a known
+ * algorithm, a users_table that is a plain identifier.
+ * On failure err holds a one-line reason and cfg is freed.
+ */
+enum svc_err	 cfg_load(struct cfg *cfg, const char *path,
+		    char *err, size_t errsz);
+
+/* Frees every string, wipes the secret and the password; NULL is safe. */
+void		 cfg_free(struct cfg *cfg);
+
+#endif /* CFG_H */

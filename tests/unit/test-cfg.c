@@ -1,0 +1,710 @@
+/*
+ * test-cfg.c: the configuration parser and loader.  Run from the top of
+ * the tree: it parses jwtauth.conf.example.  cfg_load cases write their
+ * files under a mkdtemp(3) directory and remove them.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "pw.h"
+#include "tap.h"
+
+/* tap.h's is_int evaluates got twice; a call passed here runs once. */
+static void
+is_once(long long got, long long want, const char *name)
+{
+	is_int(got, want, name);
+}
+
+#define SECRET32	"0123456789abcdef0123456789abcdef"
+
+static char	 dir[64];
+
+/* ---------------------------------------------------------------- */
+
+static enum svc_err
+parse(struct cfg *c, const char *text, char *err, size_t errsz)
+{
+	return cfg_parse(c, text, strlen(text), err, errsz);
+}
+
+static int
+streq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/* Every default, as cfg.h documents them. */
+static int
+is_default(const struct cfg *c, const char *secret_file)
+{
+	return streq(c->db_host, "localhost") && c->db_port == 3306 &&
+	    c->db_socket == NULL && streq(c->db_name, "jwtauth") &&
+	    streq(c->db_user, "jwtauth") && streq(c->db_password, "") &&
+	    c->db_password_file == NULL && c->db_connect_timeout == 2 &&
+	    c->db_timeout == 5 && streq(c->users_table, "auth_user") &&
+	    streq(c->jwt_algorithm, "HS256") &&
+	    streq(c->secret_file, secret_file) && c->secret == NULL &&
+	    c->secret_len == 0 && c->access_ttl == 3600 &&
+	    c->refresh_ttl == 604800 && c->leeway == 0 &&
+	    c->issuer == NULL && c->audience == NULL &&
+	    streq(c->pw_algorithm, "pbkdf2_sha256") &&
+	    c->pbkdf2_iterations == PW_PBKDF2_DEFAULT_ITERATIONS &&
+	    c->update_last_login == 1 && c->upgrade_hash == 1 &&
+	    c->register_enabled == 0;
+}
+
+static int
+is_zero(const struct cfg *c)
+{
+	static const struct cfg	 zero;
+
+	return memcmp(c, &zero, sizeof(zero)) == 0;
+}
+
+static void
+test_defaults(void)
+{
+	struct cfg	 c;
+	char		 err[256];
+
+	memset(&c, 0, sizeof(c));
+	is_once(cfg_parse(&c, "", 0, err, sizeof(err)), SVC_OK, "empty text");
+	ok(is_default(&c, NULL), "empty text: every default");
+	cfg_free(&c);
+	ok(is_zero(&c), "cfg_free zeroes");
+	cfg_free(&c);
+	cfg_free(NULL);
+	ok(1, "cfg_free twice and cfg_free(NULL)");
+
+	is_once(parse(&c, "# only comments\n; and this\n\n  \t\n[jwt]\n",
+	    err, sizeof(err)), SVC_OK, "comments and blank lines");
+	ok(is_default(&c, NULL), "comments: every default");
+	cfg_free(&c);
+	is_once(cfg_parse(&c, NULL, 0, err, sizeof(err)), SVC_OK,
+	    "NULL, 0 text");
+	cfg_free(&c);
+}
+
+/* The example must parse, and hold the defaults it documents. */
+static void
+test_example(void)
+{
+	struct cfg	 c;
+	char		 err[256], buf[65536];
+	size_t		 n;
+	FILE		*f;
+
+	memset(&c, 0, sizeof(c));
+	if ((f = fopen("jwtauth.conf.example", "r")) == NULL) {
+		ok(0, "open jwtauth.conf.example (run from the top): %s",
+		    strerror(errno));
+		return;
+	}
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	is_once(cfg_parse(&c, buf, n, err, sizeof(err)), SVC_OK,
+	    "jwtauth.conf.example parses");
+	if (err[0] != '\0')
+		printf("# %s\n", err);
+	ok(is_default(&c, "secret.key"),
+	    "jwtauth.conf.example: documented defaults are the defaults");
+	cfg_free(&c);
+}
+
+static const char all_keys[] =
+    "[database]\n"
+    "host = db.example.com\n"
+    "port = 3307\n"
+    "socket = /run/mysqld/mysqld.sock\n"
+    "name = appdb\n"
+    "user = app\n"
+    "password = \"  p#ss;word = x  \"\n"
+    "password_file = dbpw\n"
+    "connect_timeout = 7\n"
+    "timeout = 9\n"
+    "users_table = my_users\n"
+    "[jwt]\n"
+    "algorithm = HS512\n"
+    "secret_file = /etc/jwtauth/secret\n"
+    "access_ttl = 15m\n"
+    "refresh_ttl = 7d\n"
+    "leeway = 30\n"
+    "issuer = https://auth.example.com\n"
+    "audience = api\n"
+    "[password]\n"
+    "algorithm = pbkdf2_sha1\n"
+    "pbkdf2_iterations = 1000\n"
+    "[login]\n"
+    "update_last_login = no\n"
+    "upgrade_hash = off\n"
+    "[register]\n"
+    "enabled = TRUE\n";
+
+static void
+test_each_key(void)
+{
+	struct cfg	 c;
+	char		 err[256];
+
+	memset(&c, 0, sizeof(c));
+	is_once(parse(&c, all_keys, err, sizeof(err)), SVC_OK, "every key");
+	ok(streq(c.db_host, "db.example.com"), "host");
+	is_int(c.db_port, 3307, "port");
+	ok(streq(c.db_socket, "/run/mysqld/mysqld.sock"), "socket");
+	ok(streq(c.db_name, "appdb"), "name");
+	ok(streq(c.db_user, "app"), "user");
+	ok(streq(c.db_password, "  p#ss;word = x  "),
+	    "password: quotes keep spaces, '#', ';' and '='");
+	ok(streq(c.db_password_file, "dbpw"), "password_file");
+	is_int(c.db_connect_timeout, 7, "connect_timeout");
+	is_int(c.db_timeout, 9, "timeout");
+	ok(streq(c.users_table, "my_users"), "users_table");
+	ok(streq(c.jwt_algorithm, "HS512"), "jwt algorithm");
+	ok(streq(c.secret_file, "/etc/jwtauth/secret"), "secret_file");
+	ok(c.secret == NULL, "cfg_parse reads no secret");
+	is_int(c.access_ttl, 900, "access_ttl 15m");
+	is_int(c.refresh_ttl, 604800, "refresh_ttl 7d");
+	is_int(c.leeway, 30, "leeway");
+	ok(streq(c.issuer, "https://auth.example.com"), "issuer");
+	ok(streq(c.audience, "api"), "audience");
+	ok(streq(c.pw_algorithm, "pbkdf2_sha1"), "password algorithm");
+	is_int(c.pbkdf2_iterations, 1000, "pbkdf2_iterations");
+	is_int(c.update_last_login, 0, "update_last_login");
+	is_int(c.upgrade_hash, 0, "upgrade_hash");
+	is_int(c.register_enabled, 1, "register enabled");
+	cfg_free(&c);
+}
+
+static const struct syntax {
+	const char	*name;
+	const char	*text;
+	const char	*issuer;
+} syntax[] = {
+	{ "spaces around", "  [ jwt ]  \n\t issuer\t=\t x y \t\n", "x y" },
+	{ "no spaces", "[jwt]\nissuer=x\n", "x" },
+	{ "CRLF", "[jwt]\r\nissuer = x\r\n", "x" },
+	{ "no final newline", "[jwt]\nissuer = x", "x" },
+	{ "UTF-8 BOM", "\xef\xbb\xbf[jwt]\nissuer = x\n", "x" },
+	{ "'#' inside a value", "[jwt]\nissuer = a#b ;c\n", "a#b ;c" },
+	{ "quoted", "[jwt]\nissuer = \" a b \"\n", " a b " },
+	{ "quotes inside kept", "[jwt]\nissuer = a\"b\"\n", "a\"b\"" },
+	{ "one quote char is kept", "[jwt]\nissuer = 'x'\n", "'x'" },
+	{ "empty unsets", "[jwt]\nissuer =\n", NULL },
+	{ "empty quotes unset", "[jwt]\nissuer = \"\"\n", NULL },
+	{ "'=' in value", "[jwt]\nissuer = a=b\n", "a=b" },
+	{ "section twice", "[jwt]\n[login]\n[jwt]\nissuer = x\n", "x" },
+	{ "indented comment", "[jwt]\n   # issuer = y\nissuer = x\n", "x" },
+	{ "line of 1024 bytes", NULL, NULL },
+};
+
+static void
+test_syntax(void)
+{
+	struct cfg	 c;
+	char		 err[256], line[1100];
+	size_t		 i;
+	int		 n;
+
+	memset(&c, 0, sizeof(c));
+	for (i = 0; i < sizeof(syntax) / sizeof(syntax[0]); i++) {
+		if (syntax[i].text == NULL)
+			continue;
+		is_once(parse(&c, syntax[i].text, err, sizeof(err)), SVC_OK,
+		    syntax[i].name);
+		ok(streq(c.issuer, syntax[i].issuer), "%s: value",
+		    syntax[i].name);
+		cfg_free(&c);
+	}
+	n = snprintf(line, sizeof(line), "[jwt]\nissuer = %0*d\n",
+	    1024 - 9, 0);
+	is_int(n, 6 + 1024 + 1, "1024-byte line built");
+	is_once(parse(&c, line, err, sizeof(err)), SVC_OK,
+	    "line of exactly 1024 bytes");
+	cfg_free(&c);
+	n = snprintf(line, sizeof(line), "[jwt]\nissuer = %0*d\r\n",
+	    1024 - 9, 0);
+	is_once(parse(&c, line, err, sizeof(err)), SVC_BADINPUT,
+	    "1024 bytes and a CR is over");
+	cfg_free(&c);
+}
+
+static const struct numval {
+	const char	*text;
+	long long	 want;
+} secs[] = {
+	{ "[jwt]\naccess_ttl = 1\n", 1 },
+	{ "[jwt]\naccess_ttl = 30s\n", 30 },
+	{ "[jwt]\naccess_ttl = 2h\n", 7200 },
+	{ "[jwt]\naccess_ttl = 1d\n", 86400 },
+	{ "[jwt]\naccess_ttl = 0600\n", 600 },
+	{ "[jwt]\naccess_ttl = 3660d\n", 3660LL * 86400 },
+	{ "[jwt]\naccess_ttl = 316224000\n", 316224000 },
+};
+
+static const struct boolval {
+	const char	*word;
+	int		 want;
+} bools[] = {
+	{ "yes", 1 }, { "no", 0 }, { "true", 1 }, { "false", 0 },
+	{ "on", 1 }, { "off", 0 }, { "1", 1 }, { "0", 0 },
+	{ "Yes", 1 }, { "OFF", 0 }, { "\"on\"", 1 },
+};
+
+static void
+test_values(void)
+{
+	struct cfg	 c;
+	char		 err[256], text[128];
+	size_t		 i;
+
+	memset(&c, 0, sizeof(c));
+	for (i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
+		is_once(parse(&c, secs[i].text, err, sizeof(err)), SVC_OK,
+		    "seconds parse");
+		is_int(c.access_ttl, secs[i].want, "seconds value");
+		cfg_free(&c);
+	}
+	for (i = 0; i < sizeof(bools) / sizeof(bools[0]); i++) {
+		snprintf(text, sizeof(text), "[register]\nenabled = %s\n",
+		    bools[i].word);
+		is_once(parse(&c, text, err, sizeof(err)), SVC_OK,
+		    bools[i].word);
+		is_int(c.register_enabled, bools[i].want, bools[i].word);
+		cfg_free(&c);
+	}
+	is_once(parse(&c, "[jwt]\nleeway = 0\n", err, sizeof(err)), SVC_OK,
+	    "leeway 0");
+	cfg_free(&c);
+	is_once(parse(&c, "[database]\nport = 65535\n", err, sizeof(err)),
+	    SVC_OK, "port 65535");
+	cfg_free(&c);
+	is_once(parse(&c, "[password]\npbkdf2_iterations = 100000000\n",
+	    err, sizeof(err)), SVC_OK, "iterations 100M");
+	is_int(c.pbkdf2_iterations, 100000000, "iterations 100M value");
+	cfg_free(&c);
+}
+
+static const struct bad {
+	const char	*name;
+	const char	*text;
+	const char	*err;
+} bad[] = {
+	{ "unknown section", "[jwt]\n[foo]\n",
+	  "line 2: unknown section [foo]" },
+	{ "section case", "[JWT]\n", "line 1: unknown section [JWT]" },
+	{ "unknown key", "[jwt]\n\nfoo = 1\n",
+	  "line 3: unknown key \"foo\" in [jwt]" },
+	{ "key in the wrong section", "[database]\nissuer = x\n",
+	  "line 2: unknown key \"issuer\" in [database]" },
+	{ "key before any section", "issuer = x\n",
+	  "line 1: key \"issuer\" before any [section]" },
+	{ "duplicate key", "[jwt]\nissuer = a\n[login]\n[jwt]\nissuer = b\n",
+	  "line 5: duplicate key \"issuer\" in [jwt] (first on line 2)" },
+	{ "missing '='", "[jwt]\nissuer x\n",
+	  "line 2: expected \"key = value\", \"[section]\" or a comment" },
+	{ "no key", "[jwt]\n = x\n", "line 2: no key before '='" },
+	{ "missing ']'", "[jwt\n", "line 1: section header without ']'" },
+	{ "text after ']'", "[jwt] x\n", "line 1: text after ']'" },
+	{ "unterminated quote", "[database]\npassword = \"secret\n",
+	  "line 2: [database] password: unterminated '\"'" },
+	{ "lone quote", "[jwt]\nissuer = \"\n",
+	  "line 2: [jwt] issuer: unterminated '\"'" },
+	{ "bad number", "[database]\nport = 33o6\n",
+	  "line 2: [database] port: \"33o6\" is not a number" },
+	{ "negative number", "[database]\nport = -1\n",
+	  "line 2: [database] port: \"-1\" is not a number" },
+	{ "plus sign", "[database]\nport = +1\n",
+	  "line 2: [database] port: \"+1\" is not a number" },
+	{ "empty number", "[database]\nport =\n",
+	  "line 2: [database] port: \"\" is not a number" },
+	{ "unit on a plain number", "[database]\ntimeout = 5s\n",
+	  "line 2: [database] timeout: \"5s\" is not a number" },
+	{ "port 0", "[database]\nport = 0\n",
+	  "line 2: [database] port: \"0\" is out of range 1..65535" },
+	{ "port 65536", "[database]\nport = 65536\n",
+	  "line 2: [database] port: \"65536\" is out of range 1..65535" },
+	{ "huge number", "[database]\nport = 99999999999999999999999\n",
+	  "line 2: [database] port: \"99999999999999999999999\" is out of "
+	  "range 1..65535" },
+	{ "iterations 0", "[password]\npbkdf2_iterations = 0\n",
+	  "line 2: [password] pbkdf2_iterations: \"0\" is out of range "
+	  "1..100000000" },
+	{ "access_ttl 0", "[jwt]\naccess_ttl = 0\n",
+	  "line 2: [jwt] access_ttl: \"0\" is out of range 1..316224000" },
+	{ "refresh_ttl 0d", "[jwt]\nrefresh_ttl = 0d\n",
+	  "line 2: [jwt] refresh_ttl: \"0d\" is out of range 1..316224000" },
+	{ "negative leeway", "[jwt]\nleeway = -5\n",
+	  "line 2: [jwt] leeway: \"-5\" is not a number of seconds "
+	  "(optionally with s, m, h or d)" },
+	{ "unknown unit", "[jwt]\naccess_ttl = 5w\n",
+	  "line 2: [jwt] access_ttl: \"5w\" is not a number of seconds "
+	  "(optionally with s, m, h or d)" },
+	{ "two units", "[jwt]\naccess_ttl = 5ms\n",
+	  "line 2: [jwt] access_ttl: \"5ms\" is not a number of seconds "
+	  "(optionally with s, m, h or d)" },
+	{ "unit overflow", "[jwt]\naccess_ttl = 999999999999999999d\n",
+	  "line 2: [jwt] access_ttl: \"999999999999999999d\" is out of "
+	  "range 1..316224000" },
+	{ "bad bool", "[login]\nupgrade_hash = maybe\n",
+	  "line 2: [login] upgrade_hash: \"maybe\" is not "
+	  "yes/no/true/false/on/off/1/0" },
+	{ "NUL byte", "[jwt]\nissuer = a\0b\n", "line 2: NUL byte" },
+	{ "control character in key", "[jwt]\nis\x1bsuer = x\n",
+	  "line 2: unknown key \"is?suer\" in [jwt]" },
+};
+
+static void
+test_errors(void)
+{
+	struct cfg	 c;
+	char		 err[256], big[2100];
+	size_t		 i, len;
+
+	memset(&c, 0, sizeof(c));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		len = strlen(bad[i].text);
+		if (strcmp(bad[i].name, "NUL byte") == 0)
+			len = sizeof("[jwt]\nissuer = a\0b\n") - 1;
+		is_once(cfg_parse(&c, bad[i].text, len, err, sizeof(err)),
+		    SVC_BADINPUT, bad[i].name);
+		ok(strcmp(err, bad[i].err) == 0, "%s: message", bad[i].name);
+		if (strcmp(err, bad[i].err) != 0)
+			printf("# got  \"%s\"\n# want \"%s\"\n", err,
+			    bad[i].err);
+		ok(is_zero(&c), "%s: cfg freed", bad[i].name);
+	}
+
+	memset(big, 'x', sizeof(big));
+	memcpy(big, "[jwt]\nissuer = ", 15);
+	is_once(cfg_parse(&c, big, sizeof(big), err, sizeof(err)),
+	    SVC_BADINPUT, "line too long");
+	ok(strcmp(err, "line 2: longer than 1024 bytes") == 0,
+	    "line too long: message");
+
+	/* A password is never echoed in a message. */
+	is_once(parse(&c, "[database]\npassword = \"hunter2\n", err,
+	    sizeof(err)), SVC_BADINPUT, "bad password line");
+	ok(strstr(err, "hunter2") == NULL, "password not in the message");
+
+	/* A tiny buffer is cut, not overrun. */
+	err[5] = 'Z';
+	is_once(parse(&c, "[foo]\n", err, 5), SVC_BADINPUT, "errsz 5");
+	ok(strlen(err) == 4 && err[5] == 'Z', "errsz 5: cut to \"%s\"", err);
+	is_once(parse(&c, "[foo]\n", NULL, 0), SVC_BADINPUT, "err NULL");
+}
+
+/* ---------------------------------------------------------------- */
+/* cfg_load: files under dir.                                        */
+
+static void
+put(const char *name, const char *data, size_t len)
+{
+	char	 path[256];
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((f = fopen(path, "w")) == NULL) {
+		perror(path);
+		exit(1);
+	}
+	fwrite(data, 1, len, f);
+	fclose(f);
+}
+
+static void
+puts_file(const char *name, const char *data)
+{
+	put(name, data, strlen(data));
+}
+
+/* Writes conf as "jwtauth.conf" and loads it; path names it. */
+static enum svc_err
+load(struct cfg *c, const char *conf, char *path, size_t pathsz,
+    char *err, size_t errsz)
+{
+	puts_file("jwtauth.conf", conf);
+	snprintf(path, pathsz, "%s/jwtauth.conf", dir);
+	return cfg_load(c, path, err, errsz);
+}
+
+static void
+test_load_secret(void)
+{
+	struct cfg	 c;
+	char		 err[512], path[256], want[512], conf[512];
+
+	memset(&c, 0, sizeof(c));
+	puts_file("secret", SECRET32 "\n");
+	is_once(load(&c, "[jwt]\nsecret_file = secret\n", path, sizeof(path),
+	    err, sizeof(err)), SVC_OK, "load: relative secret_file");
+	ok(c.secret_len == 32 && memcmp(c.secret, SECRET32, 32) == 0,
+	    "load: newline cut");
+	ok(streq(c.secret_file, "secret") && c.db_port == 3306 &&
+	    c.access_ttl == 3600, "load: other keys default");
+	cfg_free(&c);
+
+	puts_file("crlf", SECRET32 "\r\n");
+	is_once(load(&c, "[jwt]\nsecret_file = crlf\n", path, sizeof(path),
+	    err, sizeof(err)), SVC_OK, "load: CRLF secret");
+	is_int(c.secret_len, 32, "load: CRLF cut");
+	cfg_free(&c);
+
+	puts_file("two", SECRET32 "\n\n");
+	is_once(load(&c, "[jwt]\nsecret_file = two\n", path, sizeof(path),
+	    err, sizeof(err)), SVC_OK, "load: two newlines");
+	ok(c.secret_len == 33 && c.secret[32] == '\n',
+	    "load: only one newline cut");
+	cfg_free(&c);
+
+	put("binary", "\0\1\2" SECRET32, 35);
+	is_once(load(&c, "[jwt]\nsecret_file = binary\n", path, sizeof(path),
+	    err, sizeof(err)), SVC_OK, "load: binary secret");
+	ok(c.secret_len == 35 && c.secret[0] == '\0' && c.secret[2] == 2,
+	    "load: binary secret kept whole");
+	cfg_free(&c);
+
+	snprintf(conf, sizeof(conf), "[jwt]\nsecret_file = %s/secret\n", dir);
+	is_once(load(&c, conf, path, sizeof(path), err, sizeof(err)), SVC_OK,
+	    "load: absolute secret_file");
+	cfg_free(&c);
+
+	puts_file("short", "12345\n");
+	is_once(load(&c, "[jwt]\nsecret_file = short\n", path, sizeof(path),
+	    err, sizeof(err)), SVC_BADINPUT, "load: short secret");
+	snprintf(want, sizeof(want), "%s: secret_file: %s/short is 5 bytes, "
+	    "need at least 32", path, dir);
+	ok(strcmp(err, want) == 0, "load: short secret message");
+	ok(is_zero(&c), "load: failure frees cfg");
+
+	puts_file("s31", "0123456789abcdef0123456789abcde\n");
+	is_once(load(&c, "[jwt]\nsecret_file = s31\n", path, sizeof(path),
+	    err, sizeof(err)), SVC_BADINPUT, "load: 31 bytes and a newline");
+
+	is_once(load(&c, "[jwt]\nalgorithm = HS512\nsecret_file = secret\n",
+	    path, sizeof(path), err, sizeof(err)), SVC_BADINPUT,
+	    "load: HS512 wants 64 bytes");
+	ok(strstr(err, "is 32 bytes, need at least 64") != NULL,
+	    "load: HS512 message");
+	puts_file("s48", SECRET32 "0123456789abcdef");
+	is_once(load(&c, "[jwt]\nalgorithm = HS384\nsecret_file = s48\n",
+	    path, sizeof(path), err, sizeof(err)), SVC_OK,
+	    "load: HS384 with 48 bytes");
+	cfg_free(&c);
+
+	is_once(load(&c, "[jwt]\nsecret_file = nosuch\n", path, sizeof(path),
+	    err, sizeof(err)), SVC_IO, "load: missing secret_file");
+	snprintf(want, sizeof(want), "%s: secret_file: %s/nosuch: No such "
+	    "file or directory", path, dir);
+	ok(strcmp(err, want) == 0, "load: missing secret message");
+
+	is_once(load(&c, "[jwt]\n", path, sizeof(path), err, sizeof(err)),
+	    SVC_BADINPUT, "load: no secret_file");
+	snprintf(want, sizeof(want), "%s: [jwt] secret_file is required",
+	    path);
+	ok(strcmp(err, want) == 0, "load: no secret_file message");
+
+	is_once(load(&c, "[jwt]\nsecret_file = .\n", path, sizeof(path),
+	    err, sizeof(err)), SVC_IO, "load: secret_file a directory");
+	ok(strstr(err, "not a regular file") != NULL,
+	    "load: directory message");
+}
+
+static void
+test_load_password(void)
+{
+	struct cfg	 c;
+	char		 err[512], path[256];
+
+	memset(&c, 0, sizeof(c));
+	puts_file("dbpw", "db pass word\n");
+	is_once(load(&c, "[database]\npassword_file = dbpw\n"
+	    "[jwt]\nsecret_file = secret\n", path, sizeof(path), err,
+	    sizeof(err)), SVC_OK, "load: password_file");
+	ok(streq(c.db_password, "db pass word"),
+	    "load: password_file newline cut");
+	cfg_free(&c);
+
+	is_once(load(&c, "[database]\npassword = x\npassword_file = dbpw\n"
+	    "[jwt]\nsecret_file = secret\n", path, sizeof(path), err,
+	    sizeof(err)), SVC_BADINPUT, "load: password and password_file");
+	ok(strstr(err, "password and password_file are both set") != NULL,
+	    "load: both message");
+
+	put("nulpw", "a\0b", 3);
+	is_once(load(&c, "[database]\npassword_file = nulpw\n"
+	    "[jwt]\nsecret_file = secret\n", path, sizeof(path), err,
+	    sizeof(err)), SVC_BADINPUT, "load: NUL in password_file");
+
+	is_once(load(&c, "[database]\npassword_file = nopw\n"
+	    "[jwt]\nsecret_file = secret\n", path, sizeof(path), err,
+	    sizeof(err)), SVC_IO, "load: missing password_file");
+	ok(strstr(err, ": password_file: ") != NULL,
+	    "load: missing password_file message");
+
+	is_once(load(&c, "[database]\npassword = inline\n"
+	    "[jwt]\nsecret_file = secret\n", path, sizeof(path), err,
+	    sizeof(err)), SVC_OK, "load: inline password");
+	ok(streq(c.db_password, "inline"), "load: inline password kept");
+	cfg_free(&c);
+}
+
+static const struct check {
+	const char	*name;
+	const char	*conf;
+	const char	*err;	/* after "<path>: " */
+} checks[] = {
+	{ "jwt algorithm RS256", "[jwt]\nalgorithm = RS256\n",
+	  "[jwt] algorithm \"RS256\" is not one of HS256, HS384, HS512" },
+	{ "jwt algorithm none", "[jwt]\nalgorithm = none\n",
+	  "[jwt] algorithm \"none\" is not one of HS256, HS384, HS512" },
+	{ "jwt algorithm lower case", "[jwt]\nalgorithm = hs256\n",
+	  "[jwt] algorithm \"hs256\" is not one of HS256, HS384, HS512" },
+	{ "password algorithm", "[password]\nalgorithm = md5\n",
+	  "[password] algorithm \"md5\" is not one of pbkdf2_sha256, "
+	  "pbkdf2_sha1" },
+	{ "users_table with '-'", "[database]\nusers_table = auth-user\n",
+	  "[database] users_table \"auth-user\" is not an identifier of at "
+	  "most 64 letters, digits and '_'" },
+	{ "users_table with a digit first",
+	  "[database]\nusers_table = 1users\n", NULL },
+	{ "users_table with a dot", "[database]\nusers_table = db.users\n",
+	  NULL },
+	{ "users_table with a quote",
+	  "[database]\nusers_table = \"a`b\"\n", NULL },
+	{ "users_table empty", "[database]\nusers_table =\n", NULL },
+	{ "users_table of 65",
+	  "[database]\nusers_table = a0123456789012345678901234567890123456"
+	  "789012345678901234567890123\n", NULL },
+	{ "parse error, prefixed", "[jwt]\nsecret_file = secret\nfoo = 1\n",
+	  "line 3: unknown key \"foo\" in [jwt]" },
+};
+
+static void
+test_load_checks(void)
+{
+	struct cfg	 c;
+	char		 err[512], path[256], conf[512], want[512];
+	size_t		 i;
+
+	memset(&c, 0, sizeof(c));
+	for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+		snprintf(conf, sizeof(conf), "%s[jwt]\n", checks[i].conf);
+		if (strncmp(checks[i].conf, "[jwt]", 5) == 0)
+			snprintf(conf, sizeof(conf), "%s", checks[i].conf);
+		is_once(load(&c, conf, path, sizeof(path), err, sizeof(err)),
+		    SVC_BADINPUT, checks[i].name);
+		if (checks[i].err == NULL)
+			continue;
+		snprintf(want, sizeof(want), "%s: %s", path, checks[i].err);
+		ok(strcmp(err, want) == 0, "%s: message", checks[i].name);
+		if (strcmp(err, want) != 0)
+			printf("# got  \"%s\"\n# want \"%s\"\n", err, want);
+	}
+	is_once(load(&c, "[database]\nusers_table = _a0123456789012345678901"
+	    "2345678901234567890123456789012345678901\n"
+	    "[jwt]\nsecret_file = secret\n", path, sizeof(path), err,
+	    sizeof(err)), SVC_OK, "users_table of 64");
+	cfg_free(&c);
+}
+
+static void
+test_load_file(void)
+{
+	struct cfg	 c;
+	char		 err[512], path[256], want[512], *big;
+	size_t		 bigsz = 64 * 1024 + 1;
+
+	memset(&c, 0, sizeof(c));
+	snprintf(path, sizeof(path), "%s/none.conf", dir);
+	is_once(cfg_load(&c, path, err, sizeof(err)), SVC_IO,
+	    "load: missing config");
+	snprintf(want, sizeof(want), "%s: No such file or directory", path);
+	ok(strcmp(err, want) == 0, "load: missing config message");
+
+	is_once(cfg_load(&c, dir, err, sizeof(err)), SVC_IO,
+	    "load: config is a directory");
+
+	if ((big = malloc(bigsz)) == NULL)
+		exit(1);
+	memset(big, '#', bigsz);
+	put("big.conf", big, bigsz);
+	free(big);
+	snprintf(path, sizeof(path), "%s/big.conf", dir);
+	is_once(cfg_load(&c, path, err, sizeof(err)), SVC_TOOBIG,
+	    "load: config over 64 KiB");
+	ok(strstr(err, "over 65536 bytes") != NULL, "load: over message");
+
+	/* A file name without a directory: the secret is taken from ".". */
+	if (chdir(dir) == -1) {
+		perror(dir);
+		exit(1);
+	}
+	puts_file("rel.conf", "[jwt]\nsecret_file = secret\n");
+	is_once(cfg_load(&c, "rel.conf", err, sizeof(err)), SVC_OK,
+	    "load: bare file name");
+	cfg_free(&c);
+}
+
+static void
+test_path(void)
+{
+	unsetenv("JWTAUTH_CONFIG");
+	ok(strcmp(cfg_path(), CFG_DEFAULT_PATH) == 0, "cfg_path: default");
+	setenv("JWTAUTH_CONFIG", "", 1);
+	ok(strcmp(cfg_path(), CFG_DEFAULT_PATH) == 0, "cfg_path: empty");
+	setenv("JWTAUTH_CONFIG", "/tmp/x.conf", 1);
+	ok(strcmp(cfg_path(), "/tmp/x.conf") == 0, "cfg_path: env");
+	unsetenv("JWTAUTH_CONFIG");
+}
+
+static void
+cleanup(void)
+{
+	static const char *const files[] = {
+		"secret", "crlf", "two", "binary", "short", "s31", "s48",
+		"dbpw", "nulpw", "jwtauth.conf", "big.conf", "rel.conf",
+	};
+	char	 path[256];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+int
+main(void)
+{
+	char	 tmpl[] = "/tmp/test-cfg.XXXXXX";
+
+	test_defaults();
+	test_example();
+	test_each_key();
+	test_syntax();
+	test_values();
+	test_errors();
+	test_path();
+
+	if (mkdtemp(tmpl) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	snprintf(dir, sizeof(dir), "%s", tmpl);
+	test_load_secret();
+	test_load_password();
+	test_load_checks();
+	test_load_file();
+	cleanup();
+	return tap_done();
+}
