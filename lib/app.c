@@ -1,0 +1,158 @@
+/*
+ * app.c: the process set-up and request loop shared by the programs.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "app.h"
+#include "db.h"
+#include "log.h"
+
+static int
+app_fail(const char *program, const char *what, enum svc_err rc)
+{
+	fprintf(stderr, "%s: %s: %s\n", program, what, svc_strerror(rc));
+	return 1;
+}
+
+/* Everything that lives as long as the process. */
+static int
+app_init(struct app *app, const char *program)
+{
+	char err[512];
+	enum svc_err rc;
+
+	app->program = program;
+	log_init(program);
+	if (cfg_load(&app->cfg, cfg_path(), err, sizeof(err)) != SVC_OK) {
+		fprintf(stderr, "%s: %s\n", program, err);
+		return 1;
+	}
+	if (pw_alg_parse(app->cfg.pw_algorithm, &app->policy.alg) != SVC_OK)
+		return app_fail(program, "password algorithm", SVC_BADINPUT);
+	app->policy.iterations = app->cfg.pbkdf2_iterations;
+	if ((rc = db_new(&app->db, &app->cfg)) != SVC_OK)
+		return app_fail(program, "database", rc);
+	if ((rc = users_init(&app->users, app->db,
+	    app->cfg.users_table)) != SVC_OK)
+		return app_fail(program, "users", rc);
+	if ((rc = tokens_init(&app->tokens, &app->cfg, app->db)) != SVC_OK)
+		return app_fail(program, "tokens", rc);
+	if ((rc = req_init(&app->req)) != SVC_OK)
+		return app_fail(program, "request", rc);
+	/* Warm up; a database that is down now gets its 503s later. */
+	if (!app->req.cgi)
+		(void)db_connect(app->db);
+	return 0;
+}
+
+static void
+app_cleanup(struct app *app)
+{
+	tokens_free(&app->tokens);
+	db_free(app->db);
+	app->db = NULL;
+	cfg_free(&app->cfg);
+}
+
+int
+app_main(struct app *app, const char *program, app_handler handle)
+{
+	int status;
+
+	if ((status = app_init(app, program)) == 0) {
+		while (req_accept(&app->req) == SVC_OK) {
+			handle(app, &app->req);
+			req_finish(&app->req);
+		}
+	}
+	app_cleanup(app);
+	return status;
+}
+
+int
+app_body(struct req *req, int form, struct json_object **obj)
+{
+	static const struct resp_problem not_object = {
+		"model_attributes_type", NULL,
+		"Input should be a valid dictionary or object to extract "
+		"fields from"
+	};
+	enum svc_err rc;
+
+	*obj = NULL;
+	if (req->body_toobig) {
+		resp_error(req, 413, "Request body too large");
+		return 1;
+	}
+	if (req->body_error) {
+		resp_error(req, 400, "Could not read the request body");
+		return 1;
+	}
+	if (form && req->ctype == REQ_CT_FORM)
+		rc = req_form(req->body, req->body_len, obj);
+	else
+		rc = req_json(req, obj);
+	if (rc != SVC_OK) {
+		resp_error(req, 400, "Cannot parse request body");
+		return 1;
+	}
+	if (!json_object_is_type(*obj, json_type_object)) {
+		json_object_put(*obj);
+		*obj = NULL;
+		resp_unprocessable(req, &not_object, 1);
+		return 1;
+	}
+	return 0;
+}
+
+const char *
+app_string(struct json_object *obj, const char *name, struct app_fields *f)
+{
+	struct json_object *v = NULL;
+	struct resp_problem *p;
+
+	if (json_object_object_get_ex(obj, name, &v) &&
+	    json_object_is_type(v, json_type_string))
+		return json_object_get_string(v);
+	if (f->n == APP_PROBLEMS_MAX)
+		return NULL;
+	p = &f->p[f->n++];
+	p->field = name;
+	if (v == NULL && !json_object_object_get_ex(obj, name, NULL)) {
+		p->type = "missing";
+		p->msg = "Field required";
+	} else {
+		p->type = "string_type";
+		p->msg = "Input should be a valid string";
+	}
+	return NULL;
+}
+
+int
+app_fields_bad(struct req *req, const struct app_fields *f)
+{
+	if (f->n == 0)
+		return 0;
+	resp_unprocessable(req, f->p, f->n);
+	return 1;
+}
+
+void
+app_unavailable(struct req *req)
+{
+	resp_error(req, 503, "Service unavailable");
+}
+
+void
+app_refuse(struct req *req, enum svc_err rc)
+{
+	if (rc == SVC_DB)
+		app_unavailable(req);
+	else if (rc == SVC_NOMEM || rc == SVC_CRYPTO || rc == SVC_TOOBIG)
+		resp_error(req, 500, "Internal server error");
+	else
+		resp_error(req, 401, "Unauthorized");
+}

@@ -1,0 +1,75 @@
+/*
+ * app.h: what every endpoint program shares: the per-process set-up
+ * (config, database, statements, key) and the accept loop, plus the
+ * body and field checks that give the contract's 400/413/422 answers.
+ */
+#ifndef APP_H
+#define APP_H
+
+#include <stddef.h>
+
+#include "cfg.h"
+#include "pw.h"
+#include "req.h"
+#include "resp.h"
+#include "svc.h"
+#include "tokens.h"
+#include "users.h"
+
+struct json_object;
+
+#define APP_PROBLEMS_MAX	8
+
+struct app {
+	const char	*program;
+	struct cfg	 cfg;
+	struct db	*db;
+	struct users	 users;
+	struct tokens	 tokens;
+	struct pw_policy policy;
+	struct req	 req;
+};
+
+typedef void	(*app_handler)(struct app *app, struct req *req);
+
+/*
+ * Sets up app for program, then serves requests with handle until
+ * told to stop.  A bad config ends it at once with one line on stderr.
+ * Returns the process exit status.
+ */
+int		 app_main(struct app *app, const char *program,
+		    app_handler handle);
+
+/*
+ * Reads the body as a JSON object (or, with form set and a form
+ * Content-Type, as form fields).  On failure it has already answered
+ * 413, 400 or 422 and returns non-zero.  The caller puts *obj.
+ */
+int		 app_body(struct req *req, int form, struct json_object **obj);
+
+/* Collects the problems of a request's fields for one 422 answer. */
+struct app_fields {
+	size_t			n;
+	struct resp_problem	p[APP_PROBLEMS_MAX];
+};
+
+/*
+ * The string field name of obj, or NULL after noting a "missing" or
+ * "string_type" problem in f.
+ */
+const char	*app_string(struct json_object *obj, const char *name,
+		    struct app_fields *f);
+
+/* Answers 422 when f holds problems; returns non-zero if it did. */
+int		 app_fields_bad(struct req *req, const struct app_fields *f);
+
+/* 503 {"detail": "Service unavailable"}. */
+void		 app_unavailable(struct req *req);
+
+/*
+ * Answers rc of a step that failed: 503 for the database, 500 for an
+ * internal failure, else 401.
+ */
+void		 app_refuse(struct req *req, enum svc_err rc);
+
+#endif /* APP_H */

@@ -1,0 +1,357 @@
+/*
+ * db.c: the process's database connection and prepared statements.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <errmsg.h>
+#include <mysql.h>
+#include <mysqld_error.h>
+
+#include "cfg.h"
+#include "db.h"
+#include "log.h"
+
+struct db_stmt {
+	const char	*sql;
+	enum db_retry	 retry;
+	MYSQL_STMT	*stmt;
+};
+
+struct db {
+	const struct cfg *cfg;
+	MYSQL		*conn;		/* NULL: not connected */
+	int		 in_tx;		/* a transaction is open: never resend */
+	size_t		 nstmt;
+	struct db_stmt	 stmt[DB_STMT_MAX];
+};
+
+enum svc_err
+db_new(struct db **out, const struct cfg *cfg)
+{
+	struct db *db;
+
+	*out = NULL;
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return SVC_NOMEM;
+	db->cfg = cfg;
+	*out = db;
+	return SVC_OK;
+}
+
+static void
+db_drop(struct db *db)
+{
+	size_t i;
+
+	for (i = 0; i < db->nstmt; i++) {
+		if (db->stmt[i].stmt != NULL)
+			mysql_stmt_close(db->stmt[i].stmt);
+		db->stmt[i].stmt = NULL;
+	}
+	if (db->conn != NULL)
+		mysql_close(db->conn);
+	db->conn = NULL;
+	db->in_tx = 0;
+}
+
+void
+db_free(struct db *db)
+{
+	if (db == NULL)
+		return;
+	db_drop(db);
+	free(db);
+}
+
+int
+db_add(struct db *db, const char *sql, enum db_retry retry)
+{
+	if (db->nstmt == DB_STMT_MAX)
+		return -1;
+	db->stmt[db->nstmt].sql = sql;
+	db->stmt[db->nstmt].retry = retry;
+	return (int)db->nstmt++;
+}
+
+static enum svc_err
+db_prepare(struct db *db, struct db_stmt *s)
+{
+	if ((s->stmt = mysql_stmt_init(db->conn)) == NULL)
+		return SVC_NOMEM;
+	if (mysql_stmt_prepare(s->stmt, s->sql, strlen(s->sql)) != 0) {
+		log_warnx("%s: %s", __func__, mysql_stmt_error(s->stmt));
+		mysql_stmt_close(s->stmt);
+		s->stmt = NULL;
+		return SVC_DB;
+	}
+	return SVC_OK;
+}
+
+/*
+ * Sets the timeouts that keep a dead or hung server from holding a
+ * request: connect_timeout for the handshake, timeout for each read
+ * and write after it.
+ */
+static void
+db_options(MYSQL *conn, const struct cfg *cfg)
+{
+	unsigned int ct = cfg->db_connect_timeout, rw = cfg->db_timeout;
+
+	mysql_options(conn, MYSQL_OPT_CONNECT_TIMEOUT, &ct);
+	mysql_options(conn, MYSQL_OPT_READ_TIMEOUT, &rw);
+	mysql_options(conn, MYSQL_OPT_WRITE_TIMEOUT, &rw);
+	mysql_options(conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+}
+
+enum svc_err
+db_connect(struct db *db)
+{
+	const struct cfg *cfg = db->cfg;
+	enum svc_err rc;
+	size_t i;
+
+	if (db->conn != NULL)
+		return SVC_OK;
+	if ((db->conn = mysql_init(NULL)) == NULL)
+		return SVC_NOMEM;
+	db_options(db->conn, cfg);
+	if (mysql_real_connect(db->conn, cfg->db_host, cfg->db_user,
+	    cfg->db_password, cfg->db_name, cfg->db_port, cfg->db_socket,
+	    0) == NULL) {
+		log_warnx("%s: %s", __func__, mysql_error(db->conn));
+		db_drop(db);
+		return SVC_DB;
+	}
+	for (i = 0; i < db->nstmt; i++) {
+		if ((rc = db_prepare(db, &db->stmt[i])) != SVC_OK) {
+			db_drop(db);
+			return rc;
+		}
+	}
+	return SVC_OK;
+}
+
+/*
+ * Client errors (2000 and up) and a killed or closing server mean the
+ * connection is gone: drop it so that the next request reconnects.
+ */
+static int
+db_conn_lost(unsigned int err)
+{
+	return err >= 2000 || err == ER_CONNECTION_KILLED ||
+	    err == ER_SERVER_SHUTDOWN || err == ER_NEW_ABORTING_CONNECTION;
+}
+
+/* Whether a statement that failed with err never reached the server. */
+static int
+db_not_sent(unsigned int err)
+{
+	return err == CR_SERVER_GONE_ERROR || err == CR_CONN_HOST_ERROR ||
+	    err == CR_CONNECTION_ERROR;
+}
+
+static enum svc_err
+db_fetch_one(MYSQL_STMT *st, MYSQL_BIND *result, int *found)
+{
+	int frc;
+
+	if (mysql_stmt_bind_result(st, result) != 0)
+		return SVC_DB;
+	frc = mysql_stmt_fetch(st);
+	*found = (frc == 0);
+	if (frc == MYSQL_DATA_TRUNCATED) {
+		log_warnx("db_exec: a column is longer than its buffer");
+		mysql_stmt_free_result(st);
+		return SVC_DB;
+	}
+	if (frc == 1) {
+		mysql_stmt_free_result(st);
+		return SVC_DB;
+	}
+	mysql_stmt_free_result(st);
+	return SVC_OK;
+}
+
+/* One attempt; *err holds the MySQL error number on failure. */
+static enum svc_err
+db_try(struct db *db, int id, MYSQL_BIND *params, MYSQL_BIND *result,
+    int *found, unsigned long long *affected, unsigned int *err)
+{
+	MYSQL_STMT *st;
+	enum svc_err rc;
+
+	*err = 0;
+	if ((rc = db_connect(db)) != SVC_OK) {
+		*err = CR_CONNECTION_ERROR;
+		return rc;
+	}
+	/* Registered after the connection was made: prepare it now. */
+	if (db->stmt[id].stmt == NULL &&
+	    (rc = db_prepare(db, &db->stmt[id])) != SVC_OK) {
+		*err = mysql_errno(db->conn);
+		return rc;
+	}
+	st = db->stmt[id].stmt;
+	if ((params != NULL && mysql_stmt_bind_param(st, params) != 0) ||
+	    mysql_stmt_execute(st) != 0) {
+		*err = mysql_stmt_errno(st);
+		return *err == ER_DUP_ENTRY ? SVC_CONFLICT : SVC_DB;
+	}
+	if (affected != NULL)
+		*affected = mysql_stmt_affected_rows(st);
+	if (result != NULL && (rc = db_fetch_one(st, result, found)) != SVC_OK)
+		*err = mysql_stmt_errno(st);
+	return rc;
+}
+
+enum svc_err
+db_exec(struct db *db, int id, MYSQL_BIND *params, MYSQL_BIND *result,
+    int *found, unsigned long long *affected)
+{
+	unsigned int err;
+	enum svc_err rc;
+	int was_up, in_tx, tries;
+
+	if (id < 0 || (size_t)id >= db->nstmt)
+		return SVC_BADINPUT;
+	if (found != NULL)
+		*found = 0;
+	was_up = db->conn != NULL;
+	rc = db_try(db, id, params, result, found, affected, &err);
+	if (rc == SVC_OK || rc == SVC_CONFLICT)
+		return rc;
+	if (err != 0 && err != CR_CONNECTION_ERROR)
+		log_warnx("%s: statement %d: error %u: %s", __func__, id, err,
+		    db->conn ? mysql_error(db->conn) : "no connection");
+	/*
+	 * InnoDB rolled the statement back to break a deadlock: nothing
+	 * of it was applied, so a statement outside a transaction that
+	 * may be resent is sent again.
+	 */
+	for (tries = 0; err == ER_LOCK_DEADLOCK && !db->in_tx &&
+	    db->stmt[id].retry == DB_RETRY && tries < 3; tries++) {
+		rc = db_try(db, id, params, result, found, affected, &err);
+		if (rc == SVC_OK || rc == SVC_CONFLICT)
+			return rc;
+	}
+	if (!db_conn_lost(err) && err != ER_NEED_REPREPARE)
+		return rc;
+	/*
+	 * A connection kept across requests may have died while idle (a
+	 * server restart, wait_timeout).  Resend once on a new one when
+	 * that cannot apply a write twice.
+	 */
+	in_tx = db->in_tx;
+	db_drop(db);
+	if (!was_up || in_tx ||
+	    (db->stmt[id].retry == DB_ONCE && !db_not_sent(err) &&
+	    err != ER_NEED_REPREPARE))
+		return SVC_DB;
+	return db_try(db, id, params, result, found, affected, &err);
+}
+
+/*
+ * A fixed text statement.  With resend, a connection that died while
+ * idle is replaced and the statement sent again (BEGIN may be; COMMIT
+ * may not, since its reply may be what was lost).
+ */
+static enum svc_err
+db_text(struct db *db, const char *sql, int resend)
+{
+	int was_up = db->conn != NULL;
+
+	if (db_connect(db) != SVC_OK)
+		return SVC_DB;
+	if (mysql_real_query(db->conn, sql, strlen(sql)) == 0)
+		return SVC_OK;
+	log_warnx("%s: %s: %s", __func__, sql, mysql_error(db->conn));
+	if (!db_conn_lost(mysql_errno(db->conn)))
+		return SVC_DB;
+	db_drop(db);
+	if (!resend || !was_up || db_connect(db) != SVC_OK ||
+	    mysql_real_query(db->conn, sql, strlen(sql)) != 0)
+		return SVC_DB;
+	return SVC_OK;
+}
+
+enum svc_err
+db_begin(struct db *db)
+{
+	enum svc_err rc;
+
+	if ((rc = db_text(db, "START TRANSACTION", 1)) == SVC_OK)
+		db->in_tx = 1;
+	return rc;
+}
+
+enum svc_err
+db_commit(struct db *db)
+{
+	enum svc_err rc;
+
+	rc = db_text(db, "COMMIT", 0);
+	db->in_tx = 0;
+	return rc;
+}
+
+void
+db_rollback(struct db *db)
+{
+	if (db->conn != NULL && db->in_tx)
+		(void)db_text(db, "ROLLBACK", 0);
+	db->in_tx = 0;
+}
+
+MYSQL *
+db_mysql(struct db *db)
+{
+	return db->conn;
+}
+
+void
+db_bind_ll(MYSQL_BIND *b, long long *v)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_LONGLONG;
+	b->buffer = v;
+}
+
+void
+db_bind_llnull(MYSQL_BIND *b, long long *v, my_bool *is_null)
+{
+	db_bind_ll(b, v);
+	b->is_null = is_null;
+}
+
+void
+db_bind_int(MYSQL_BIND *b, int *v)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_LONG;
+	b->buffer = v;
+}
+
+void
+db_bind_str(MYSQL_BIND *b, const char *s, unsigned long *len)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_STRING;
+	b->buffer = (void *)(uintptr_t)s;
+	b->buffer_length = *len;
+	b->length = len;
+}
+
+void
+db_bind_out(MYSQL_BIND *b, char *buf, size_t size, unsigned long *len,
+    my_bool *is_null, my_bool *error)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_STRING;
+	b->buffer = buf;
+	b->buffer_length = size - 1;	/* room for our NUL */
+	b->length = len;
+	b->is_null = is_null;
+	b->error = error;
+}

@@ -1,0 +1,375 @@
+/*
+ * tokens.c: making, checking and rotating the contract's tokens.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "b64.h"
+#include "cfg.h"
+#include "db.h"
+#include "log.h"
+#include "tokens.h"
+#include "users.h"
+
+#define RT "`jwtauth_refresh_token`"
+
+/* Everything a fresh pair needs besides the user. */
+struct tokens_new {
+	long long	 now;
+	char		 access_jti[TOKENS_JTI_LEN + 1];
+	char		 refresh_jti[TOKENS_JTI_LEN + 1];
+	char		 family[TOKENS_JTI_LEN + 1];
+	char		 fp[TOKENS_FP_LEN + 1];
+};
+
+enum svc_err
+tokens_init(struct tokens *t, const struct cfg *cfg, struct db *db)
+{
+	enum jwt_alg alg;
+	enum svc_err rc;
+
+	memset(t, 0, sizeof(*t));
+	t->cfg = cfg;
+	t->db = db;
+	if ((rc = jwt_alg_parse(cfg->jwt_algorithm, &alg)) != SVC_OK)
+		return rc;
+	if ((rc = jwt_key_new(&t->key, alg, cfg->secret,
+	    cfg->secret_len)) != SVC_OK)
+		return rc;
+	t->insert = db_add(db, "INSERT INTO " RT " (jti, family, user_id, "
+	    "issued_at, expires_at) VALUES (?, ?, ?, ?, ?)", DB_ONCE);
+	/* The family and owner come from the row being spent. */
+	t->insert_next = db_add(db, "INSERT INTO " RT " (jti, family, "
+	    "user_id, issued_at, expires_at) SELECT ?, family, user_id, ?, ? "
+	    "FROM " RT " WHERE jti = ?", DB_ONCE);
+	/*
+	 * The check that the token is unused and the mark that spends it
+	 * are one statement, so two concurrent refreshes cannot both win.
+	 */
+	t->use = db_add(db, "UPDATE " RT " SET used_at = ? WHERE jti = ? "
+	    "AND user_id = ? AND used_at IS NULL AND revoked_at IS NULL "
+	    "AND expires_at > ?", DB_ONCE);
+	t->family_used = db_add(db, "SELECT family FROM " RT " WHERE jti = ? "
+	    "AND used_at IS NOT NULL", DB_RETRY);
+	t->revoke_family = db_add(db, "UPDATE " RT " SET revoked_at = ? "
+	    "WHERE family = ? AND revoked_at IS NULL", DB_RETRY);
+	if (t->insert < 0 || t->insert_next < 0 || t->use < 0 ||
+	    t->family_used < 0 || t->revoke_family < 0)
+		return SVC_NOMEM;
+	return SVC_OK;
+}
+
+void
+tokens_free(struct tokens *t)
+{
+	jwt_key_free(t->key);
+	t->key = NULL;
+}
+
+static enum svc_err
+tokens_random_hex(char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char raw[TOKENS_JTI_LEN / 2];
+	size_t i;
+
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		return SVC_CRYPTO;
+	for (i = 0; i < sizeof(raw); i++) {
+		out[2 * i] = hex[raw[i] >> 4];
+		out[2 * i + 1] = hex[raw[i] & 0xf];
+	}
+	out[TOKENS_JTI_LEN] = '\0';
+	return SVC_OK;
+}
+
+/*
+ * The password fingerprint: 64 bits of HMAC(secret, hash), so that a
+ * token dies with the hash it was issued under, and the hash itself
+ * cannot be learnt from the token.
+ */
+static enum svc_err
+tokens_fingerprint(struct tokens *t, const char *pwhash, char *out)
+{
+	static const char label[] = "jwtauth-password-fingerprint:";
+	unsigned char msg[sizeof(label) + 512], mac[64];
+	size_t hlen = strlen(pwhash), mlen;
+	enum svc_err rc;
+
+	if (hlen > 512)
+		hlen = 512;
+	memcpy(msg, label, sizeof(label) - 1);
+	memcpy(msg + sizeof(label) - 1, pwhash, hlen);
+	rc = jwt_hmac(t->key, msg, sizeof(label) - 1 + hlen, mac,
+	    sizeof(mac), &mlen);
+	OPENSSL_cleanse(msg, sizeof(msg));
+	if (rc != SVC_OK)
+		return rc;
+	b64_encode(mac, 8, out);
+	return SVC_OK;
+}
+
+enum svc_err
+tokens_verify(struct tokens *t, const char *tok, size_t len,
+    const char *token_type, struct jwt_claims *claims)
+{
+	struct jwt_rules rules;
+
+	memset(&rules, 0, sizeof(rules));
+	rules.now = (long long)time(NULL);
+	rules.leeway = t->cfg->leeway;
+	rules.token_type = token_type;
+	rules.issuer = t->cfg->issuer;
+	rules.audience = t->cfg->audience;
+	return jwt_verify(t->key, tok, len, &rules, claims, NULL);
+}
+
+int
+tokens_user_ok(struct tokens *t, const struct jwt_claims *c,
+    const struct user *u)
+{
+	char fp[TOKENS_FP_LEN + 1];
+
+	if (!u->is_active || u->id != c->user_id)
+		return 0;
+	if (c->fp == NULL)
+		return 1;	/* minted elsewhere with our secret */
+	if (strlen(c->fp) != TOKENS_FP_LEN ||
+	    tokens_fingerprint(t, u->password, fp) != SVC_OK)
+		return 0;
+	return CRYPTO_memcmp(fp, c->fp, TOKENS_FP_LEN) == 0;
+}
+
+/* Appends s to buf as a JSON string; returns the new length or 0. */
+static size_t
+tokens_json_str(char *buf, size_t off, size_t size, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char c;
+
+	if (off + 1 >= size)
+		return 0;
+	buf[off++] = '"';
+	for (; (c = (unsigned char)*s) != '\0'; s++) {
+		if (off + 7 >= size)
+			return 0;
+		if (c == '"' || c == '\\') {
+			buf[off++] = '\\';
+			buf[off++] = (char)c;
+		} else if (c < 0x20) {
+			memcpy(buf + off, "\\u00", 4);
+			buf[off + 4] = hex[c >> 4];
+			buf[off + 5] = hex[c & 0xf];
+			off += 6;
+		} else
+			buf[off++] = (char)c;
+	}
+	buf[off++] = '"';
+	buf[off] = '\0';
+	return off;
+}
+
+/* ,"iss":"..","aud":".." when configured. */
+static size_t
+tokens_iss_aud(struct tokens *t, char *buf, size_t off, size_t size)
+{
+	const char *names[2] = { ",\"iss\":", ",\"aud\":" };
+	const char *vals[2] = { t->cfg->issuer, t->cfg->audience };
+	size_t i, n;
+
+	for (i = 0; i < 2 && off != 0; i++) {
+		if (vals[i] == NULL)
+			continue;
+		n = strlen(names[i]);
+		if (off + n >= size)
+			return 0;
+		memcpy(buf + off, names[i], n);
+		off = tokens_json_str(buf, off + n, size, vals[i]);
+	}
+	return off;
+}
+
+/* Signs one token of type for u into out (JWT_MAX + 1 bytes). */
+static enum svc_err
+tokens_sign(struct tokens *t, const struct user *u, const char *type,
+    const char *jti, long long ttl, const struct tokens_new *n, char *out)
+{
+	char payload[JWT_MAX];
+	size_t off, outlen;
+	int len;
+
+	len = snprintf(payload, sizeof(payload), "{\"token_type\":\"%s\","
+	    "\"exp\":%lld,\"iat\":%lld,\"jti\":\"%s\",\"user_id\":%lld,"
+	    "\"fp\":\"%s\"", type, n->now + ttl, n->now, jti, u->id, n->fp);
+	if (len < 0 || (size_t)len >= sizeof(payload))
+		return SVC_TOOBIG;
+	off = (size_t)len;
+	if (strcmp(type, "access") == 0) {
+		memcpy(payload + off, ",\"username\":", 12);
+		off = tokens_json_str(payload, off + 12, sizeof(payload),
+		    u->username);
+	}
+	off = tokens_iss_aud(t, payload, off, sizeof(payload));
+	if (off == 0 || off + 2 > sizeof(payload))
+		return SVC_TOOBIG;
+	payload[off++] = '}';
+	return jwt_sign(t->key, payload, off, out, JWT_MAX + 1, &outlen);
+}
+
+/* Both tokens of n for u, as the response body. */
+static enum svc_err
+tokens_body(struct tokens *t, const struct user *u,
+    const struct tokens_new *n, struct tokens_pair *out)
+{
+	char access[JWT_MAX + 1], refresh[JWT_MAX + 1];
+	enum svc_err rc;
+	int len;
+
+	if ((rc = tokens_sign(t, u, "access", n->access_jti,
+	    t->cfg->access_ttl, n, access)) != SVC_OK ||
+	    (rc = tokens_sign(t, u, "refresh", n->refresh_jti,
+	    t->cfg->refresh_ttl, n, refresh)) != SVC_OK)
+		return rc;
+	len = snprintf(out->body, sizeof(out->body), "{\"access_token\": "
+	    "\"%s\", \"refresh_token\": \"%s\", \"token_type\": \"Bearer\", "
+	    "\"expires_in\": %lld}", access, refresh, t->cfg->access_ttl);
+	if (len < 0 || (size_t)len >= sizeof(out->body))
+		return SVC_TOOBIG;
+	out->len = (size_t)len;
+	return SVC_OK;
+}
+
+static enum svc_err
+tokens_prepare(struct tokens *t, const struct user *u, struct tokens_new *n)
+{
+	enum svc_err rc;
+
+	n->now = (long long)time(NULL);
+	if ((rc = tokens_random_hex(n->access_jti)) != SVC_OK ||
+	    (rc = tokens_random_hex(n->refresh_jti)) != SVC_OK ||
+	    (rc = tokens_random_hex(n->family)) != SVC_OK)
+		return rc;
+	return tokens_fingerprint(t, u->password, n->fp);
+}
+
+enum svc_err
+tokens_issue(struct tokens *t, const struct user *u, struct tokens_pair *out)
+{
+	struct tokens_new n;
+	MYSQL_BIND p[5];
+	unsigned long jlen = TOKENS_JTI_LEN, flen = TOKENS_JTI_LEN;
+	long long uid = u->id, exp;
+	enum svc_err rc;
+
+	if ((rc = tokens_prepare(t, u, &n)) != SVC_OK ||
+	    (rc = tokens_body(t, u, &n, out)) != SVC_OK)
+		return rc;
+	exp = n.now + t->cfg->refresh_ttl;
+	db_bind_str(&p[0], n.refresh_jti, &jlen);
+	db_bind_str(&p[1], n.family, &flen);
+	db_bind_ll(&p[2], &uid);
+	db_bind_ll(&p[3], &n.now);
+	db_bind_ll(&p[4], &exp);
+	return db_exec(t->db, t->insert, p, NULL, NULL, NULL);
+}
+
+/*
+ * After a lost race or a replay: when the token had been used, revoke
+ * its whole family, so that the thief's copies and the rightful
+ * owner's newer tokens die together (RFC 9700 4.14.2).
+ */
+static enum svc_err
+tokens_refused(struct tokens *t, const char *jti, long long now)
+{
+	MYSQL_BIND p[2], res[1];
+	char family[TOKENS_JTI_LEN + 1];
+	unsigned long jlen = strlen(jti), flen = 0;
+	unsigned long long n = 0;
+	my_bool fnull = 0, ferr = 0;
+	int found = 0;
+
+	db_bind_str(&p[0], jti, &jlen);
+	db_bind_out(&res[0], family, sizeof(family), &flen, &fnull, &ferr);
+	if (db_exec(t->db, t->family_used, p, res, &found, NULL) != SVC_OK)
+		return SVC_DB;
+	if (!found || fnull)
+		return SVC_DENIED;
+	family[flen] = '\0';
+	db_bind_ll(&p[0], &now);
+	db_bind_str(&p[1], family, &flen);
+	if (db_exec(t->db, t->revoke_family, p, NULL, NULL, &n) != SVC_OK)
+		return SVC_DB;
+	if (n > 0)
+		log_warnx("refresh token reused: family revoked (%llu tokens)",
+		    n);
+	return SVC_DENIED;
+}
+
+/* Marks c's token used; SVC_DENIED when it was not usable. */
+static enum svc_err
+tokens_spend(struct tokens *t, const struct jwt_claims *c, long long now)
+{
+	MYSQL_BIND p[4];
+	unsigned long jlen = strlen(c->jti);
+	unsigned long long n = 0;
+	long long uid = c->user_id, at = now;
+	enum svc_err rc;
+
+	db_bind_ll(&p[0], &at);
+	db_bind_str(&p[1], c->jti, &jlen);
+	db_bind_ll(&p[2], &uid);
+	db_bind_ll(&p[3], &at);
+	if ((rc = db_exec(t->db, t->use, p, NULL, NULL, &n)) != SVC_OK)
+		return rc;
+	return n == 1 ? SVC_OK : SVC_DENIED;
+}
+
+static enum svc_err
+tokens_insert_next(struct tokens *t, const struct jwt_claims *c,
+    const struct tokens_new *n)
+{
+	MYSQL_BIND p[4];
+	unsigned long jlen = TOKENS_JTI_LEN, olen = strlen(c->jti);
+	unsigned long long added = 0;
+	long long now = n->now, exp = n->now + t->cfg->refresh_ttl;
+	enum svc_err rc;
+
+	db_bind_str(&p[0], n->refresh_jti, &jlen);
+	db_bind_ll(&p[1], &now);
+	db_bind_ll(&p[2], &exp);
+	db_bind_str(&p[3], c->jti, &olen);
+	if ((rc = db_exec(t->db, t->insert_next, p, NULL, NULL,
+	    &added)) != SVC_OK)
+		return rc;
+	return added == 1 ? SVC_OK : SVC_DB;
+}
+
+enum svc_err
+tokens_rotate(struct tokens *t, const struct jwt_claims *c,
+    const struct user *u, struct tokens_pair *out)
+{
+	struct tokens_new n;
+	enum svc_err rc;
+
+	if (c->jti == NULL || strlen(c->jti) != TOKENS_JTI_LEN)
+		return SVC_DENIED;	/* not one of ours */
+	if ((rc = tokens_prepare(t, u, &n)) != SVC_OK ||
+	    (rc = tokens_body(t, u, &n, out)) != SVC_OK)
+		return rc;
+	if ((rc = db_begin(t->db)) != SVC_OK)
+		return rc;
+	if ((rc = tokens_spend(t, c, n.now)) != SVC_OK) {
+		db_rollback(t->db);
+		return rc == SVC_DENIED ? tokens_refused(t, c->jti, n.now) : rc;
+	}
+	if ((rc = tokens_insert_next(t, c, &n)) != SVC_OK ||
+	    (rc = db_commit(t->db)) != SVC_OK) {
+		db_rollback(t->db);
+		return rc;
+	}
+	return SVC_OK;
+}

@@ -1,0 +1,76 @@
+/*
+ * tokens.h: the access and refresh tokens of the contract, and the
+ * refresh-token rows that make a refresh token good once (RFC 9700
+ * 4.14.2: rotation with reuse detection).
+ */
+#ifndef TOKENS_H
+#define TOKENS_H
+
+#include <stddef.h>
+
+#include "jwt.h"
+#include "svc.h"
+
+struct cfg;
+struct db;
+struct user;
+
+#define TOKENS_JTI_LEN	32	/* 128 random bits, hex */
+#define TOKENS_FP_LEN	11	/* 64 bits of HMAC, base64url */
+
+struct tokens {
+	const struct cfg *cfg;
+	struct db	*db;
+	struct jwt_key	*key;
+	int		 insert;	/* a new family's first token */
+	int		 insert_next;	/* the next token of a family */
+	int		 use;		/* mark used, only if usable */
+	int		 family_used;	/* the family of a spent token */
+	int		 revoke_family;	/* reuse: revoke the whole family */
+};
+
+/* A token pair as the response body of login and refresh. */
+struct tokens_pair {
+	size_t		 len;
+	char		 body[2 * JWT_MAX + 256];
+};
+
+/*
+ * Makes the signing key from cfg and registers the statements on db.
+ * Free with tokens_free.
+ */
+enum svc_err	 tokens_init(struct tokens *t, const struct cfg *cfg,
+		    struct db *db);
+void		 tokens_free(struct tokens *t);
+
+/*
+ * Verifies an access (or refresh) token and fills claims (the caller
+ * calls jwt_claims_free on SVC_OK).  SVC_DENIED for any refusal.
+ */
+enum svc_err	 tokens_verify(struct tokens *t, const char *tok, size_t len,
+		    const char *token_type, struct jwt_claims *claims);
+
+/*
+ * Whether claims still hold for u as just read from the database: the
+ * user is active and, when the token carries a password fingerprint,
+ * it matches u's current hash (a password change ends every token).
+ */
+int		 tokens_user_ok(struct tokens *t, const struct jwt_claims *c,
+		    const struct user *u);
+
+/*
+ * A new family for u (login): signs both tokens and stores the refresh
+ * row.  SVC_DB when the row cannot be stored.
+ */
+enum svc_err	 tokens_issue(struct tokens *t, const struct user *u,
+		    struct tokens_pair *out);
+
+/*
+ * Spends the refresh token of claims and issues the next pair of its
+ * family, in one transaction.  SVC_DENIED when the token is unknown,
+ * used, revoked or expired; a used one also revokes its family.
+ */
+enum svc_err	 tokens_rotate(struct tokens *t, const struct jwt_claims *c,
+		    const struct user *u, struct tokens_pair *out);
+
+#endif /* TOKENS_H */
