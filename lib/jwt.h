@@ -75,7 +75,8 @@ enum svc_err	 jwt_sign(struct jwt_key *key, const char *payload, size_t len,
 /*
  * Verifies token (len bytes, need not be NUL-terminated) against key
  * and rules.  On SVC_OK, claims is filled and the caller calls
- * jwt_claims_free.  Otherwise SVC_DENIED (or SVC_NOMEM), claims holds
+ * jwt_claims_free.  Otherwise SVC_DENIED (or SVC_NOMEM, or SVC_CRYPTO
+ * when OpenSSL fails), claims holds
  * nothing to free, and *why (if why is not NULL) names the reason in a
  * static string for logs and tests.
  */
