@@ -1,0 +1,390 @@
+/*
+ * test-account.c: the login check against a real MariaDB: good and bad
+ * passwords, unknown, inactive and unusable users, malformed hashes,
+ * the hash upgrade on login and last_login.
+ *
+ * Reads the config from $JWTAUTH_CONFIG; skips without one (make check
+ * runs it with the stack up).  Uses its own cheap policy (the config's
+ * algorithm at 1000 iterations) so that it stays quick.  Its users are
+ * named "unit-<pid>-acc-..." and are deleted at the end.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "account.h"
+#include "cfg.h"
+#include "db.h"
+#include "log.h"
+#include "pw.h"
+#include "users.h"
+#include "tap.h"
+
+#define PASSWORD	"correct horse battery"
+
+static struct cfg	 cfg;
+static struct db	*db;
+static struct users	 users;
+static struct pw_policy	 policy;
+static char		 prefix[64];
+static char		 like[80];
+
+static char sql_ins[512], sql_del[512], sql_get[512];
+static int s_ins, s_del, s_get;
+
+/* What the table holds for a user. */
+struct stored {
+	int	 found;
+	int	 last_login;	/* not NULL */
+	char	 password[USERS_PW_MAX];
+};
+
+static void
+skip_all(const char *why)
+{
+	printf("1..0 # SKIP no database: make check runs this with the "
+	    "stack up (JWTAUTH_CONFIG)\n");
+	if (why != NULL)
+		fprintf(stderr, "# %s\n", why);
+	exit(0);
+}
+
+static void
+add_stmts(void)
+{
+	const char *t = cfg.users_table;
+
+	snprintf(sql_ins, sizeof(sql_ins), "INSERT INTO `%s` (password, "
+	    "is_superuser, username, first_name, last_name, email, is_staff, "
+	    "is_active, date_joined) VALUES (?, 0, ?, '', '', ?, 0, ?, "
+	    "UTC_TIMESTAMP(6))", t);
+	snprintf(sql_del, sizeof(sql_del),
+	    "DELETE FROM `%s` WHERE username LIKE ?", t);
+	snprintf(sql_get, sizeof(sql_get), "SELECT last_login IS NOT NULL, "
+	    "password FROM `%s` WHERE username = ?", t);
+	s_ins = db_add(db, sql_ins, DB_ONCE);
+	s_del = db_add(db, sql_del, DB_RETRY);
+	s_get = db_add(db, sql_get, DB_RETRY);
+}
+
+static void
+name_of(char *buf, size_t size, const char *what)
+{
+	snprintf(buf, size, "%s%s", prefix, what);
+}
+
+/* Adds user what with the encoded hash; returns 0 on success. */
+static int
+add_user(const char *what, const char *hash, int active)
+{
+	char name[128], email[160];
+	MYSQL_BIND p[4];
+	unsigned long hlen = strlen(hash), nlen, elen;
+
+	name_of(name, sizeof(name), what);
+	snprintf(email, sizeof(email), "%s@example.com", name);
+	nlen = strlen(name);
+	elen = strlen(email);
+	db_bind_str(&p[0], hash, &hlen);
+	db_bind_str(&p[1], name, &nlen);
+	db_bind_str(&p[2], email, &elen);
+	db_bind_int(&p[3], &active);
+	return db_exec(db, s_ins, p, NULL, NULL, NULL) == SVC_OK ? 0 : -1;
+}
+
+/* Adds user what with PASSWORD hashed under pol. */
+static int
+add_user_pw(const char *what, const struct pw_policy *pol, int active,
+    char *hash)
+{
+	char buf[PW_ENCODED_MAX];
+
+	if (hash == NULL)
+		hash = buf;
+	if (pw_make(PASSWORD, strlen(PASSWORD), pol, hash,
+	    PW_ENCODED_MAX) != SVC_OK)
+		return -1;
+	return add_user(what, hash, active);
+}
+
+static void
+get(const char *what, struct stored *s)
+{
+	char name[128];
+	MYSQL_BIND p[1], r[2];
+	unsigned long nlen, plen = 0;
+	my_bool pnull = 0, perr = 0;
+
+	memset(s, 0, sizeof(*s));
+	name_of(name, sizeof(name), what);
+	nlen = strlen(name);
+	db_bind_str(&p[0], name, &nlen);
+	db_bind_int(&r[0], &s->last_login);
+	db_bind_out(&r[1], s->password, sizeof(s->password), &plen, &pnull,
+	    &perr);
+	if (db_exec(db, s_get, p, r, &s->found, NULL) != SVC_OK)
+		s->found = -1;
+	else if (s->found)
+		s->password[pnull ? 0 : plen] = '\0';
+}
+
+static enum svc_err
+login(const struct cfg *c, const char *what, const char *password,
+    struct user *u)
+{
+	char name[128];
+
+	name_of(name, sizeof(name), what);
+	return account_login(&users, c, &policy, name, password,
+	    strlen(password), u);
+}
+
+static void
+test_plain(void)
+{
+	struct user u;
+	struct stored s;
+	char name[128], hash[PW_ENCODED_MAX];
+
+	name_of(name, sizeof(name), "fresh");
+	ok(add_user_pw("fresh", &policy, 1, hash) == 0, "add a fresh user");
+	get("fresh", &s);
+	is_int(s.last_login, 0, "fresh user: last_login NULL before");
+
+	is_int(login(&cfg, "fresh", PASSWORD, &u), SVC_OK,
+	    "account_login: right password: OK");
+	ok(u.id > 0 && strcmp(u.username, name) == 0,
+	    "account_login: u holds the user");
+	is_int(u.is_active, 1, "account_login: u is active");
+	ok(strcmp(u.password, hash) == 0,
+	    "account_login: u holds the (unchanged) hash");
+	get("fresh", &s);
+	is_int(s.last_login, 1, "account_login: last_login set");
+	ok(strcmp(s.password, hash) == 0,
+	    "a hash made with the policy is not re-hashed");
+	users_clear(&u);
+
+	is_int(login(&cfg, "fresh", "wrong password", &u), SVC_DENIED,
+	    "wrong password: SVC_DENIED");
+	ok(strncmp(u.password, "pbkdf2", 6) != 0,
+	    "wrong password: the hash is wiped from u");
+	is_int(login(&cfg, "fresh", "", &u), SVC_DENIED,
+	    "empty password: SVC_DENIED");
+	is_int(account_login(&users, &cfg, &policy, name, PASSWORD,
+	    strlen(PASSWORD) - 1, &u), SVC_DENIED,
+	    "the right password cut by one byte (len): SVC_DENIED");
+	is_int(login(&cfg, "nobody", PASSWORD, &u), SVC_DENIED,
+	    "unknown user: SVC_DENIED");
+	is_int(account_login(&users, &cfg, &policy, "", PASSWORD,
+	    strlen(PASSWORD), &u), SVC_DENIED, "empty username: SVC_DENIED");
+
+	ok(add_user_pw("inactive", &policy, 0, NULL) == 0,
+	    "add an inactive user");
+	is_int(login(&cfg, "inactive", PASSWORD, &u), SVC_DENIED,
+	    "inactive user, right password: SVC_DENIED");
+	ok(strncmp(u.password, "pbkdf2", 6) != 0,
+	    "inactive: the hash is wiped from u");
+	get("inactive", &s);
+	is_int(s.last_login, 0, "inactive: last_login stays NULL");
+
+	ok(add_user("unusable", "!Xb3kq9WzLr0m1aUQj2Yv4tGs8NcPe5HdO7iFy6T",
+	    1) == 0, "add a user with an unusable ('!') hash");
+	is_int(login(&cfg, "unusable", PASSWORD, &u), SVC_DENIED,
+	    "'!' hash: SVC_DENIED");
+	is_int(login(&cfg, "unusable",
+	    "!Xb3kq9WzLr0m1aUQj2Yv4tGs8NcPe5HdO7iFy6T", &u), SVC_DENIED,
+	    "'!' hash, the hash itself as password: SVC_DENIED");
+	ok(add_user("bang", "!", 1) == 0, "add a user whose hash is '!'");
+	is_int(login(&cfg, "bang", "!", &u), SVC_DENIED,
+	    "hash '!', password '!': SVC_DENIED");
+	ok(add_user("empty", "", 1) == 0, "add a user with an empty hash");
+	is_int(login(&cfg, "empty", "", &u), SVC_DENIED,
+	    "empty hash, empty password: SVC_DENIED");
+
+	ok(add_user("malformed", "pbkdf2_sha256$abc$salt", 1) == 0,
+	    "add a user with a malformed hash");
+	is_int(login(&cfg, "malformed", PASSWORD, &u), SVC_DENIED,
+	    "malformed hash: SVC_DENIED");
+	ok(add_user("md5", "md5$salt$0123456789abcdef0123456789abcdef",
+	    1) == 0, "add a user with an unknown algorithm");
+	is_int(login(&cfg, "md5", PASSWORD, &u), SVC_DENIED,
+	    "unknown algorithm: SVC_DENIED");
+	ok(add_user("plain", PASSWORD, 1) == 0,
+	    "add a user whose hash is the plain password");
+	is_int(login(&cfg, "plain", PASSWORD, &u), SVC_DENIED,
+	    "plain text in the hash column: SVC_DENIED");
+	get("malformed", &s);
+	ok(strcmp(s.password, "pbkdf2_sha256$abc$salt") == 0,
+	    "a malformed hash is left as it is");
+}
+
+static void
+test_upgrade(void)
+{
+	struct pw_policy other = policy, sha1 = { PW_PBKDF2_SHA1, 1000 };
+	struct cfg c;
+	struct user u;
+	struct stored s;
+	char old[PW_ENCODED_MAX];
+
+	other.iterations = policy.iterations + 500;
+
+	/* Other iterations: re-hashed to the policy. */
+	ok(add_user_pw("iter", &other, 1, old) == 0,
+	    "add a user hashed with other iterations");
+	ok(pw_needs_rehash(old, &policy), "its hash needs a re-hash");
+	is_int(login(&cfg, "iter", "wrong password", &u), SVC_DENIED,
+	    "upgrade: wrong password: SVC_DENIED");
+	get("iter", &s);
+	ok(strcmp(s.password, old) == 0,
+	    "a wrong password does not re-hash");
+	is_int(login(&cfg, "iter", PASSWORD, &u), SVC_OK,
+	    "upgrade: right password: OK");
+	get("iter", &s);
+	ok(strcmp(s.password, old) != 0, "the stored hash changed");
+	is_int(pw_needs_rehash(s.password, &policy), 0,
+	    "the stored hash now follows the policy");
+	is_int(pw_verify(PASSWORD, strlen(PASSWORD), s.password), SVC_OK,
+	    "the new hash matches the password");
+	ok(strcmp(u.password, s.password) == 0, "u holds the new hash");
+	is_int(s.last_login, 1, "upgrade: last_login set");
+	users_clear(&u);
+	is_int(login(&cfg, "iter", PASSWORD, &u), SVC_OK,
+	    "login with the new hash: OK");
+	users_clear(&u);
+
+	/* Another algorithm: re-hashed too. */
+	ok(add_user_pw("sha1", &sha1, 1, old) == 0,
+	    "add a user with a pbkdf2_sha1 hash");
+	is_int(login(&cfg, "sha1", PASSWORD, &u), SVC_OK,
+	    "sha1 user: right password: OK");
+	get("sha1", &s);
+	ok(strcmp(s.password, old) != 0 &&
+	    pw_needs_rehash(s.password, &policy) == 0,
+	    "a pbkdf2_sha1 hash is re-hashed to the policy");
+	users_clear(&u);
+
+	/* upgrade_hash = 0: left alone. */
+	c = cfg;	/* shallow: never freed */
+	c.upgrade_hash = 0;
+	ok(add_user_pw("noupgrade", &other, 1, old) == 0,
+	    "add a user for upgrade_hash = 0");
+	is_int(login(&c, "noupgrade", PASSWORD, &u), SVC_OK,
+	    "upgrade_hash = 0: login OK");
+	get("noupgrade", &s);
+	ok(strcmp(s.password, old) == 0,
+	    "upgrade_hash = 0: the stored hash is unchanged");
+	is_int(s.last_login, 1, "upgrade_hash = 0: last_login still set");
+	users_clear(&u);
+
+	/* update_last_login = 0: last_login stays. */
+	c = cfg;
+	c.update_last_login = 0;
+	ok(add_user_pw("nolast", &policy, 1, NULL) == 0,
+	    "add a user for update_last_login = 0");
+	is_int(login(&c, "nolast", PASSWORD, &u), SVC_OK,
+	    "update_last_login = 0: login OK");
+	get("nolast", &s);
+	is_int(s.last_login, 0, "update_last_login = 0: last_login unchanged");
+	users_clear(&u);
+
+	/* Both: a re-hash without touching last_login. */
+	ok(add_user_pw("nolast-up", &other, 1, old) == 0,
+	    "add a user for a re-hash with update_last_login = 0");
+	is_int(login(&c, "nolast-up", PASSWORD, &u), SVC_OK,
+	    "re-hash with update_last_login = 0: login OK");
+	get("nolast-up", &s);
+	ok(strcmp(s.password, old) != 0 &&
+	    pw_needs_rehash(s.password, &policy) == 0,
+	    "re-hash with update_last_login = 0: re-hashed");
+	is_int(s.last_login, 0,
+	    "re-hash with update_last_login = 0: last_login unchanged");
+	users_clear(&u);
+
+	/* An inactive user with an old hash is not re-hashed. */
+	ok(add_user_pw("inactive-old", &other, 0, old) == 0,
+	    "add an inactive user with an old hash");
+	is_int(login(&cfg, "inactive-old", PASSWORD, &u), SVC_DENIED,
+	    "inactive, old hash: SVC_DENIED");
+	get("inactive-old", &s);
+	ok(strcmp(s.password, old) == 0 && s.last_login == 0,
+	    "inactive: neither re-hashed nor touched");
+}
+
+static void
+test_down(void)
+{
+	struct cfg bad = cfg;	/* shallow: never freed */
+	struct db *down;
+	struct users du;
+	struct user u;
+
+	bad.db_host = "localhost";
+	bad.db_socket = "/nonexistent/mysqld.sock";
+	if (db_new(&down, &bad) != SVC_OK ||
+	    users_init(&du, down, bad.users_table) != SVC_OK) {
+		ok(0, "a handle on no database");
+		db_free(down);
+		return;
+	}
+	is_int(account_login(&du, &bad, &policy, "alice", PASSWORD,
+	    strlen(PASSWORD), &u), SVC_DB,
+	    "database unreachable: SVC_DB, not SVC_DENIED");
+	db_free(down);
+}
+
+static void
+cleanup(void)
+{
+	MYSQL_BIND p[1];
+	unsigned long llen = strlen(like);
+	unsigned long long n = 0;
+
+	db_bind_str(&p[0], like, &llen);
+	is_int(db_exec(db, s_del, p, NULL, NULL, &n), SVC_OK,
+	    "cleanup: delete our users");
+	ok(n > 0, "cleanup: %llu users deleted", n);
+}
+
+int
+main(void)
+{
+	char err[512];
+
+	log_init("test-account");
+	if (getenv("JWTAUTH_CONFIG") == NULL ||
+	    getenv("JWTAUTH_CONFIG")[0] == '\0')
+		skip_all(NULL);
+	if (cfg_load(&cfg, cfg_path(), err, sizeof(err)) != SVC_OK)
+		skip_all(err);
+	snprintf(prefix, sizeof(prefix), "unit-%ld-acc-", (long)getpid());
+	snprintf(like, sizeof(like), "%s%%", prefix);
+
+	if (pw_alg_parse(cfg.pw_algorithm, &policy.alg) != SVC_OK)
+		policy.alg = PW_PBKDF2_SHA256;
+	policy.iterations = 1000;
+
+	if (db_new(&db, &cfg) != SVC_OK) {
+		ok(0, "db_new");
+		cfg_free(&cfg);
+		return tap_done();
+	}
+	is_int(users_init(&users, db, cfg.users_table), SVC_OK, "users_init");
+	add_stmts();
+	if (!is_int(db_connect(db), SVC_OK, "db_connect to the configured "
+	    "database (is the stack up?)")) {
+		db_free(db);
+		cfg_free(&cfg);
+		return tap_done();
+	}
+
+	test_plain();
+	test_upgrade();
+	test_down();
+	cleanup();
+
+	db_free(db);
+	cfg_free(&cfg);
+	return tap_done();
+}
