@@ -50,9 +50,9 @@ tokens_init(struct tokens *t, const struct cfg *cfg, struct db *db)
 	 * The check that the token is unused and the mark that spends it
 	 * are one statement, so two concurrent refreshes cannot both win.
 	 */
-	t->use = db_add(db, "UPDATE " RT " SET used_at = ? WHERE jti = ? "
-	    "AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?",
-	    DB_ONCE);
+	t->use = db_add(db, "UPDATE " RT " FORCE INDEX (PRIMARY) SET "
+	    "used_at = ? WHERE jti = ? AND user_id = ? AND used_at IS NULL "
+	    "AND revoked_at IS NULL AND expires_at > ?", DB_ONCE);
 	t->family_used = db_add(db, "SELECT family FROM " RT " WHERE jti = ? "
 	    "AND used_at IS NOT NULL", DB_RETRY);
 	t->revoke_family = db_add(db, "UPDATE " RT " SET revoked_at = ? "
@@ -310,23 +310,24 @@ tokens_refused(struct tokens *t, const char *jti, long long now)
 }
 
 /*
- * Marks c's token used; SVC_DENIED when it was not usable.  The WHERE
- * names the primary key alone: a condition on another indexed column
- * (user_id) makes InnoDB pick that index and lock its gaps, and two
+ * Marks c's token used; SVC_DENIED when it was not usable or is not
+ * c's user's.  The statement is pinned to the primary key: left to
+ * itself InnoDB picks the user_id index, locks its gaps, and two
  * concurrent refreshes then deadlock instead of one waiting.
  */
 static enum svc_err
 tokens_spend(struct tokens *t, const struct jwt_claims *c, long long now)
 {
-	MYSQL_BIND p[3];
+	MYSQL_BIND p[4];
 	unsigned long jlen = strlen(c->jti);
 	unsigned long long n = 0;
-	long long at = now;
+	long long at = now, uid = c->user_id;
 	enum svc_err rc;
 
 	db_bind_ll(&p[0], &at);
 	db_bind_str(&p[1], c->jti, &jlen);
-	db_bind_ll(&p[2], &at);
+	db_bind_ll(&p[2], &uid);
+	db_bind_ll(&p[3], &at);
 	if ((rc = db_exec(t->db, t->use, p, NULL, NULL, &n)) != SVC_OK)
 		return rc;
 	return n == 1 ? SVC_OK : SVC_DENIED;
