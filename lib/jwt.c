@@ -825,7 +825,7 @@ jwt_times(struct json_object *pl, const struct jwt_rules *rules,
 		*why = "exp is not a number";
 		return -1;
 	}
-	if (claims->exp <= past) {
+	if (claims->exp <= past && !rules->allow_expired) {
 		*why = "expired";
 		return -1;
 	}

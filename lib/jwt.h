@@ -30,6 +30,7 @@ struct jwt_rules {
 	const char	*token_type;	/* required "token_type", or NULL */
 	const char	*issuer;	/* required "iss", or NULL: not checked */
 	const char	*audience;	/* required in "aud", or NULL */
+	int		 allow_expired;	/* a past exp passes (logout only) */
 };
 
 /* What jwt_verify hands back.  Pointers borrow from payload. */

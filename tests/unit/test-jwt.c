@@ -67,13 +67,14 @@ static struct jwt_key	*other;		/* HS256, OTHER: an attacker's */
 static struct jwt_key	*key384;	/* HS384, SECRET */
 static struct jwt_key	*key512;	/* HS512, SECRET */
 
-static const struct jwt_rules r0 = { NOW, 0, NULL, NULL, NULL };
-static const struct jwt_rules rlee = { NOW, 10, NULL, NULL, NULL };
-static const struct jwt_rules racc = { NOW, 0, "access", NULL, NULL };
-static const struct jwt_rules rref = { NOW, 0, "refresh", NULL, NULL };
+static const struct jwt_rules r0 = { NOW, 0, NULL, NULL, NULL, 0 };
+static const struct jwt_rules rexp = { NOW, 0, NULL, NULL, NULL, 1 };
+static const struct jwt_rules rlee = { NOW, 10, NULL, NULL, NULL, 0 };
+static const struct jwt_rules racc = { NOW, 0, "access", NULL, NULL, 0 };
+static const struct jwt_rules rref = { NOW, 0, "refresh", NULL, NULL, 0 };
 static const struct jwt_rules riss = { NOW, 0, NULL, "https://auth.example",
-    NULL };
-static const struct jwt_rules raud = { NOW, 0, NULL, NULL, "api" };
+    NULL, 0 };
+static const struct jwt_rules raud = { NOW, 0, NULL, NULL, "api", 0 };
 
 static char	 tok[3 * JWT_MAX];
 
@@ -324,7 +325,7 @@ test_pyjwt(void)
 	    "PyJWT token with aud, no audience configured: refused");
 	{
 		struct jwt_rules	 r = { NOW, 0, NULL,
-		    "https://auth.example", "api" };
+		    "https://auth.example", "api", 0 };
 
 		ok(jwt_verify(key, tok, n, &r, &c, &why) == SVC_OK,
 		    "PyJWT token with iss and aud list: accepted");
@@ -1042,7 +1043,7 @@ test_claims(void)
 
 	/* Extreme clock values must not overflow. */
 	{
-		struct jwt_rules	 r = { 0, 0, NULL, NULL, NULL };
+		struct jwt_rules	 r = { 0, 0, NULL, NULL, NULL, 0 };
 
 		r.now = -9223372036854775807LL - 1;
 		r.leeway = 9223372036854775807LL;
@@ -1059,6 +1060,31 @@ test_claims(void)
 		    strcmp(why, "expired") == 0,
 		    "negative leeway does not extend an expired token");
 	}
+}
+
+/* Logout accepts an expired refresh token: allow_expired, and no more. */
+static void
+test_allow_expired(void)
+{
+	static const char past[] = "{\"user_id\":1,\"exp\":1600000000}";
+	static const char noexp[] = "{\"user_id\":1}";
+	struct jwt_claims c = { 0 };
+	const char *why = NULL;
+	size_t n;
+
+	ok(jwt_sign(key, past, strlen(past), tok, sizeof(tok), &n) == SVC_OK,
+	    "allow_expired: sign an expired payload");
+	ok(jwt_verify(key, tok, n, &r0, &c, &why) == SVC_DENIED &&
+	    strcmp(why, "expired") == 0, "allow_expired off: expired refused");
+	ok(jwt_verify(key, tok, n, &rexp, &c, &why) == SVC_OK &&
+	    c.exp == 1600000000, "allow_expired on: expired accepted");
+	jwt_claims_free(&c);
+	ok(jwt_verify(other, tok, n, &rexp, &c, &why) == SVC_DENIED,
+	    "allow_expired on: a foreign signature still refused");
+	ok(jwt_sign(key, noexp, strlen(noexp), tok, sizeof(tok), &n) ==
+	    SVC_OK && jwt_verify(key, tok, n, &rexp, &c, &why) == SVC_DENIED &&
+	    strcmp(why, "exp missing") == 0,
+	    "allow_expired on: exp still required");
 }
 
 int
@@ -1085,6 +1111,7 @@ main(void)
 	test_signature();
 	test_size();
 	test_claims();
+	test_allow_expired();
 	jwt_key_free(key);
 	jwt_key_free(other);
 	jwt_key_free(key384);
