@@ -7,7 +7,7 @@ PORT	?= 8080
 SERVER	?= lighttpd
 FUZZ_SECONDS ?= 60
 
-PKGS	 = openssl json-c libmariadb
+PKGS	 = openssl json-c libmariadb libargon2
 PKG_CF	!= pkg-config --cflags $(PKGS) 2>/dev/null || true
 PKG_LD	!= pkg-config --libs $(PKGS) 2>/dev/null || true
 
@@ -21,7 +21,7 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=all
 endif
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CF)
-LDLIBS	 = $(PKG_LD) -lfcgi
+LDLIBS	 = $(PKG_LD) -lfcgi -lcrypt
 
 LIB_SRC	 = $(wildcard lib/*.c)
 LIB_OBJ	 = $(LIB_SRC:%.c=$(BUILD)/%.o)
