@@ -16,7 +16,7 @@ CFLAGS	?= -O2 -g
 WARN	 = -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wshadow -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
 ifeq ($(SAN),1)
-BUILD	 = build/asan
+override BUILD := $(BUILD)/asan
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=all
 endif
@@ -115,11 +115,11 @@ clean:
 
 # libFuzzer targets (Debian's clang): one per parser, lib compiled in.
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz-*.c)
-FUZZERS	 = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+FUZZERS	 = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 
 fuzzers: $(FUZZERS)
 
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)
 	@mkdir -p $(@D)
 	clang -std=c11 -D_GNU_SOURCE -Ilib -g -O1 \
 		-fsanitize=fuzzer,address,undefined $(PKG_CF) \

@@ -57,8 +57,13 @@ tokens_init(struct tokens *t, const struct cfg *cfg, struct db *db)
 	    "AND used_at IS NOT NULL", DB_RETRY);
 	t->revoke_family = db_add(db, "UPDATE " RT " SET revoked_at = ? "
 	    "WHERE family = ? AND revoked_at IS NULL", DB_RETRY);
+	t->family_of = db_add(db, "SELECT family FROM " RT " WHERE jti = ? "
+	    "AND user_id = ?", DB_RETRY);
+	t->purge = db_add(db, "DELETE FROM " RT " WHERE expires_at <= ? "
+	    "ORDER BY expires_at LIMIT ?", DB_RETRY);
 	if (t->insert < 0 || t->insert_next < 0 || t->use < 0 ||
-	    t->family_used < 0 || t->revoke_family < 0)
+	    t->family_used < 0 || t->revoke_family < 0 || t->family_of < 0 ||
+	    t->purge < 0)
 		return SVC_NOMEM;
 	return SVC_OK;
 }
@@ -277,6 +282,30 @@ tokens_issue(struct tokens *t, const struct user *u, struct tokens_pair *out)
 	return db_exec(t->db, t->insert, p, NULL, NULL, NULL);
 }
 
+/* Revokes the family (looked up with stmt from jti) at time now. */
+static enum svc_err
+tokens_revoke_from(struct tokens *t, int stmt, MYSQL_BIND *p, long long now,
+    unsigned long long *n)
+{
+	MYSQL_BIND q[2], res[1];
+	char family[TOKENS_JTI_LEN + 1];
+	unsigned long flen = 0;
+	my_bool fnull = 0, ferr = 0;
+	enum svc_err rc;
+	int found = 0;
+
+	*n = 0;
+	db_bind_out(&res[0], family, sizeof(family), &flen, &fnull, &ferr);
+	if ((rc = db_exec(t->db, stmt, p, res, &found, NULL)) != SVC_OK)
+		return rc;
+	if (!found || fnull)
+		return SVC_NOTFOUND;
+	family[flen] = '\0';
+	db_bind_ll(&q[0], &now);
+	db_bind_str(&q[1], family, &flen);
+	return db_exec(t->db, t->revoke_family, q, NULL, NULL, n);
+}
+
 /*
  * After a lost race or a replay: when the token had been used, revoke
  * its whole family, so that the thief's copies and the rightful
@@ -285,24 +314,15 @@ tokens_issue(struct tokens *t, const struct user *u, struct tokens_pair *out)
 static enum svc_err
 tokens_refused(struct tokens *t, const char *jti, long long now)
 {
-	MYSQL_BIND p[2], res[1];
-	char family[TOKENS_JTI_LEN + 1];
-	unsigned long jlen = strlen(jti), flen = 0;
+	MYSQL_BIND p[1];
+	unsigned long jlen = strlen(jti);
 	unsigned long long n = 0;
-	my_bool fnull = 0, ferr = 0;
-	int found = 0;
+	enum svc_err rc;
 
 	db_bind_str(&p[0], jti, &jlen);
-	db_bind_out(&res[0], family, sizeof(family), &flen, &fnull, &ferr);
-	if (db_exec(t->db, t->family_used, p, res, &found, NULL) != SVC_OK)
-		return SVC_DB;
-	if (!found || fnull)
-		return SVC_DENIED;
-	family[flen] = '\0';
-	db_bind_ll(&p[0], &now);
-	db_bind_str(&p[1], family, &flen);
-	if (db_exec(t->db, t->revoke_family, p, NULL, NULL, &n) != SVC_OK)
-		return SVC_DB;
+	rc = tokens_revoke_from(t, t->family_used, p, now, &n);
+	if (rc != SVC_OK && rc != SVC_NOTFOUND)
+		return rc;
 	if (n > 0)
 		log_warnx("refresh token reused: family revoked (%llu tokens)",
 		    n);
@@ -377,4 +397,35 @@ tokens_rotate(struct tokens *t, const struct jwt_claims *c,
 		return rc;
 	}
 	return SVC_OK;
+}
+
+enum svc_err
+tokens_revoke(struct tokens *t, const struct jwt_claims *c)
+{
+	MYSQL_BIND p[2];
+	unsigned long jlen;
+	unsigned long long n;
+	long long uid = c->user_id;
+	enum svc_err rc;
+
+	if (c->jti == NULL || strlen(c->jti) != TOKENS_JTI_LEN)
+		return SVC_OK;	/* not one of ours: nothing to revoke */
+	jlen = TOKENS_JTI_LEN;
+	db_bind_str(&p[0], c->jti, &jlen);
+	db_bind_ll(&p[1], &uid);
+	rc = tokens_revoke_from(t, t->family_of, p, (long long)time(NULL), &n);
+	return rc == SVC_NOTFOUND ? SVC_OK : rc;
+}
+
+enum svc_err
+tokens_purge(struct tokens *t, unsigned limit, unsigned long long *n)
+{
+	MYSQL_BIND p[2];
+	long long before = (long long)time(NULL) - t->cfg->leeway;
+	long long lim = limit;
+
+	*n = 0;
+	db_bind_ll(&p[0], &before);
+	db_bind_ll(&p[1], &lim);
+	return db_exec(t->db, t->purge, p, NULL, NULL, n);
 }

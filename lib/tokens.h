@@ -27,6 +27,8 @@ struct tokens {
 	int		 use;		/* mark used, only if usable */
 	int		 family_used;	/* the family of a spent token */
 	int		 revoke_family;	/* reuse: revoke the whole family */
+	int		 family_of;	/* the family of any token (logout) */
+	int		 purge;		/* delete rows past their use */
 };
 
 /* A token pair as the response body of login and refresh. */
@@ -72,5 +74,21 @@ enum svc_err	 tokens_issue(struct tokens *t, const struct user *u,
  */
 enum svc_err	 tokens_rotate(struct tokens *t, const struct jwt_claims *c,
 		    const struct user *u, struct tokens_pair *out);
+
+/*
+ * Logout: revokes the family of the refresh token of claims.  A token
+ * that we never stored, or whose family is already revoked, is not an
+ * error (logout is idempotent).
+ */
+enum svc_err	 tokens_revoke(struct tokens *t, const struct jwt_claims *c);
+
+/*
+ * Deletes at most limit rows whose token has expired (beyond the
+ * leeway).  Used and revoked rows stay until then, so that a replay is
+ * still recognised as reuse; after it, verification refuses the token
+ * anyway.  *n gets the count deleted.
+ */
+enum svc_err	 tokens_purge(struct tokens *t, unsigned limit,
+		    unsigned long long *n);
 
 #endif /* TOKENS_H */
