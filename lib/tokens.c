@@ -17,6 +17,9 @@
 
 #define RT "`jwtauth_refresh_token`"
 
+#define TOKENS_PURGE_EVERY	4	/* rotations between two purges */
+#define TOKENS_PURGE_ROWS	64	/* expired rows deleted per purge */
+
 /* Everything a fresh pair needs besides the user. */
 struct tokens_new {
 	long long	 now;
@@ -118,9 +121,9 @@ tokens_fingerprint(struct tokens *t, const char *pwhash, char *out)
 	return SVC_OK;
 }
 
-enum svc_err
-tokens_verify(struct tokens *t, const char *tok, size_t len,
-    const char *token_type, struct jwt_claims *claims)
+static enum svc_err
+tokens_check(struct tokens *t, const char *tok, size_t len,
+    const char *token_type, int allow_expired, struct jwt_claims *claims)
 {
 	struct jwt_rules rules;
 
@@ -130,7 +133,22 @@ tokens_verify(struct tokens *t, const char *tok, size_t len,
 	rules.token_type = token_type;
 	rules.issuer = t->cfg->issuer;
 	rules.audience = t->cfg->audience;
+	rules.allow_expired = allow_expired;
 	return jwt_verify(t->key, tok, len, &rules, claims, NULL);
+}
+
+enum svc_err
+tokens_verify(struct tokens *t, const char *tok, size_t len,
+    const char *token_type, struct jwt_claims *claims)
+{
+	return tokens_check(t, tok, len, token_type, 0, claims);
+}
+
+enum svc_err
+tokens_verify_logout(struct tokens *t, const char *tok, size_t len,
+    struct jwt_claims *claims)
+{
+	return tokens_check(t, tok, len, "refresh", 1, claims);
 }
 
 int
@@ -373,6 +391,24 @@ tokens_insert_next(struct tokens *t, const struct jwt_claims *c,
 	return added == 1 ? SVC_OK : SVC_DB;
 }
 
+/*
+ * Keeps the table bounded without a cron job: every TOKENS_PURGE_EVERY
+ * rotations, delete up to TOKENS_PURGE_ROWS expired rows.  Each login
+ * and refresh adds one row, so this removes rows faster than refreshes
+ * add them; jwtauth-admin purge does the rest.  A failure here is only
+ * logged: the rotation itself has been committed.
+ */
+static void
+tokens_tidy(struct tokens *t)
+{
+	unsigned long long n;
+
+	if (++t->rotations % TOKENS_PURGE_EVERY != 0)
+		return;
+	if (tokens_purge(t, TOKENS_PURGE_ROWS, &n) != SVC_OK)
+		log_warnx("%s: purge failed", __func__);
+}
+
 enum svc_err
 tokens_rotate(struct tokens *t, const struct jwt_claims *c,
     const struct user *u, struct tokens_pair *out)
@@ -396,6 +432,7 @@ tokens_rotate(struct tokens *t, const struct jwt_claims *c,
 		db_rollback(t->db);
 		return rc;
 	}
+	tokens_tidy(t);
 	return SVC_OK;
 }
 

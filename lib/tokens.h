@@ -29,6 +29,7 @@ struct tokens {
 	int		 revoke_family;	/* reuse: revoke the whole family */
 	int		 family_of;	/* the family of any token (logout) */
 	int		 purge;		/* delete rows past their use */
+	unsigned	 rotations;	/* in this process: paces the purge */
 };
 
 /* A token pair as the response body of login and refresh. */
@@ -51,6 +52,13 @@ void		 tokens_free(struct tokens *t);
  */
 enum svc_err	 tokens_verify(struct tokens *t, const char *tok, size_t len,
 		    const char *token_type, struct jwt_claims *claims);
+
+/*
+ * tokens_verify for logout: a refresh token whose exp has passed is
+ * still accepted here, so that logging out twice or late is no error.
+ */
+enum svc_err	 tokens_verify_logout(struct tokens *t, const char *tok,
+		    size_t len, struct jwt_claims *claims);
 
 /*
  * Whether claims still hold for u as just read from the database: the

@@ -1,0 +1,57 @@
+/*
+ * logout: POST {"refresh_token"} -> 204, and that token's family is
+ * revoked.  Idempotent: an unknown, expired or already revoked (but
+ * correctly signed) refresh token also gets 204; a forged token or an
+ * access token gets 401.
+ */
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "app.h"
+
+static void
+logout(struct app *app, struct req *req, const char *tok)
+{
+	struct jwt_claims c = { 0 };
+	enum svc_err rc;
+
+	if (tokens_verify_logout(&app->tokens, tok, strlen(tok),
+	    &c) != SVC_OK) {
+		resp_error(req, 401, "Unauthorized");
+		return;
+	}
+	req->user_id = c.user_id;
+	if ((rc = tokens_revoke(&app->tokens, &c)) == SVC_OK)
+		resp_no_content(req);
+	else
+		app_refuse(req, rc);
+	jwt_claims_free(&c);
+}
+
+static void
+handle(struct app *app, struct req *req)
+{
+	struct json_object *body;
+	struct app_fields f = { 0 };
+	const char *tok;
+
+	if (req->method != REQ_POST) {
+		resp_method(req, "POST");
+		return;
+	}
+	if (app_body(req, 0, &body))
+		return;
+	tok = app_string(body, "refresh_token", &f);
+	if (!app_fields_bad(req, &f))
+		logout(app, req, tok);
+	json_object_put(body);
+}
+
+int
+main(void)
+{
+	static struct app app;
+
+	return app_main(&app, "logout", handle);
+}
