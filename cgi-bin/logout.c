@@ -45,7 +45,7 @@ handle(struct app *app, struct req *req)
 	tok = app_string(body, "refresh_token", &f);
 	if (!app_fields_bad(req, &f))
 		logout(app, req, tok);
-	json_object_put(body);
+	app_body_free(body);
 }
 
 int

@@ -1,10 +1,12 @@
 /*
  * app.c: the process set-up and request loop shared by the programs.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <json-c/json.h>
+#include <openssl/crypto.h>
 
 #include "app.h"
 #include "db.h"
@@ -66,6 +68,8 @@ app_main(struct app *app, const char *program, app_handler handle)
 		while (req_accept(&app->req) == SVC_OK) {
 			handle(app, &app->req);
 			req_finish(&app->req);
+			/* The body may have held a password or a token. */
+			OPENSSL_cleanse(app->req.body, app->req.body_len);
 		}
 	}
 	app_cleanup(app);
@@ -106,6 +110,26 @@ app_body(struct req *req, int form, struct json_object **obj)
 		return 1;
 	}
 	return 0;
+}
+
+void
+app_body_free(struct json_object *obj)
+{
+	struct json_object_iterator it, end;
+	struct json_object *v;
+
+	if (obj == NULL)
+		return;
+	it = json_object_iter_begin(obj);
+	end = json_object_iter_end(obj);
+	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
+		v = json_object_iter_peek_value(&it);
+		/* json-c frees its copy without wiping it: do it first. */
+		if (json_object_is_type(v, json_type_string))
+			OPENSSL_cleanse((char *)(uintptr_t)json_object_get_string(v),
+			    (size_t)json_object_get_string_len(v));
+	}
+	json_object_put(obj);
 }
 
 const char *

@@ -47,6 +47,12 @@ int		 app_main(struct app *app, const char *program,
  */
 int		 app_body(struct req *req, int form, struct json_object **obj);
 
+/*
+ * Wipes every string value of obj (a body from app_body: passwords and
+ * tokens) and puts it.  NULL is safe.
+ */
+void		 app_body_free(struct json_object *obj);
+
 /* Collects the problems of a request's fields for one 422 answer. */
 struct app_fields {
 	size_t			n;
