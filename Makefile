@@ -24,7 +24,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CF
 LDLIBS	 = $(PKG_LD) -lfcgi -lcrypt
 
 LIB_SRC	 = $(wildcard lib/*.c)
-LIB_OBJ	 = $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ	 = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIB	 = $(BUILD)/lib/libjwtauth.a
 PROGS	 = $(patsubst cgi-bin/%.c,$(BUILD)/cgi-bin/%,$(wildcard cgi-bin/*.c))
 TOOLS	 = $(BUILD)/bin/jwtauth-admin
@@ -37,7 +37,9 @@ TTOOLS	 = $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/too
 
 all: $(LIB) $(PROGS) $(TOOLS) $(UNITS) $(BENCHP) $(TTOOLS)
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h)
+# Objects live apart from the programs, so that a glob of programs
+# (tests/unit/test-*) finds programs only.
+$(BUILD)/obj/%.o: %.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -46,20 +48,24 @@ $(LIB): $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
-$(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
-
-$(BUILD)/bin/jwtauth-admin: $(BUILD)/tools/jwtauth-admin.o $(LIB)
+$(BUILD)/cgi-bin/%: $(BUILD)/obj/cgi-bin/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIB)
+$(BUILD)/bin/jwtauth-admin: $(BUILD)/obj/tools/jwtauth-admin.o $(LIB)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIB)
+$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIB)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-$(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
+$(BUILD)/tests/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 # Installs the Debian packages that are missing (and only those).
@@ -69,11 +75,11 @@ deps:
 # The demo stack in the foreground; Ctrl-C stops it.
 run: deps
 	@$(MAKE) --no-print-directory all
-	@scripts/stack run
+	@SERVER=$(SERVER) scripts/stack run
 
 start: deps
 	@$(MAKE) --no-print-directory all
-	@scripts/stack start
+	@SERVER=$(SERVER) scripts/stack start
 
 stop:
 	@scripts/stack stop
