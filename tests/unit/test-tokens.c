@@ -81,7 +81,8 @@ add_stmts(void)
 static int
 make_user(const char *what, int active, struct user *u)
 {
-	static const struct pw_policy quick = { PW_PBKDF2_SHA256, 1000 };
+	static const struct pw_policy quick = {
+	    .alg = PW_PBKDF2_SHA256, .iterations = 1000 };
 	char name[128], email[160], hash[PW_ENCODED_MAX];
 	MYSQL_BIND p[4];
 	unsigned long hlen, nlen, elen;
