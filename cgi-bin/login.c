@@ -1,7 +1,10 @@
 /*
  * login: POST {"username", "password"} (JSON or form fields)
- * -> 200 a token pair, 401 for any bad credentials.
+ * -> 200 a token pair, 401 for any bad credentials, 429 with
+ * Retry-After once the username or the client failed too often.
+ * Round trips per path: lib/account.c.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -11,15 +14,25 @@
 #include "app.h"
 
 static void
-login(struct app *app, struct req *req, const char *username,
-    const char *password)
+login(struct app *app, struct account *acc, struct req *req,
+    const char *username, const char *password)
 {
+	static const char limited[] = "{\"detail\": \"Too many attempts\"}";
+	char addr[THROTTLE_ADDR_MAX], hdr[48];
 	struct tokens_pair pair;
 	struct user u;
+	long long wait;
 	enum svc_err rc;
 
-	rc = account_login(&app->users, &app->cfg, &app->policy, username,
-	    password, strlen(password), &u);
+	throttle_address(&app->cfg, req->remote_addr,
+	    req_param(req, app->cfg.proxy_param), addr, sizeof(addr));
+	rc = account_login(acc, username, password, strlen(password), addr,
+	    &u, &wait);
+	if (rc == SVC_DENIED && wait > 0) {
+		snprintf(hdr, sizeof(hdr), "Retry-After: %lld\r\n", wait);
+		resp_json(req, 429, hdr, limited, sizeof(limited) - 1);
+		return;
+	}
 	if (rc != SVC_OK) {
 		if (rc == SVC_DENIED)
 			resp_error(req, 401, "Invalid credentials");
@@ -41,6 +54,9 @@ login(struct app *app, struct req *req, const char *username,
 static void
 handle(struct app *app, struct req *req)
 {
+	/* Set up on the first request (XXX in account.h). */
+	static struct account acc;
+	static int ready;
 	struct json_object *body;
 	struct app_fields f = { 0 };
 	const char *username, *password;
@@ -49,12 +65,18 @@ handle(struct app *app, struct req *req)
 		resp_method(req, "POST");
 		return;
 	}
+	if (!ready && account_init(&acc, &app->cfg, &app->policy, app->db,
+	    &app->users) != SVC_OK) {
+		app_refuse(req, SVC_NOMEM);
+		return;
+	}
+	ready = 1;
 	if (app_body(req, 1, &body))
 		return;
 	username = app_string(body, "username", &f);
 	password = app_string(body, "password", &f);
 	if (!app_fields_bad(req, &f))
-		login(app, req, username, password);
+		login(app, &acc, req, username, password);
 	json_object_put(body);
 }
 

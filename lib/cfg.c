@@ -12,8 +12,11 @@
  * escapes inside).  Every key is in cfg_keys below, with its type,
  * bounds and default.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -86,6 +89,12 @@ static const struct cfg_key cfg_keys[] = {
 
 	BOOL("login", "update_last_login", update_last_login, 1),
 	BOOL("login", "upgrade_hash", upgrade_hash, 1),
+	UINT("login", "max_failures_per_user", max_fail_user, 5, 0, 1000000),
+	UINT("login", "max_failures_per_address", max_fail_addr, 100, 0,
+	    1000000),
+	SECS("login", "failure_window", fail_window, 900, 1, 7 * 86400),
+	STR("login", "trusted_proxies", trusted_proxies, NULL),
+	STR("login", "proxy_header", proxy_header, "X-Forwarded-For"),
 
 	BOOL("register", "enabled", register_enabled, 0),
 };
@@ -426,6 +435,131 @@ cfg_line(struct cfg *cfg, struct cfg_state *st, char *line,
 	return cfg_pair(cfg, st, line, err, errsz);
 }
 
+/* ------------------------------------------------------------------ */
+/* Values derived from others: the trusted proxies and their header.   */
+
+/* The line of key name in [login], for messages (0: not set). */
+static unsigned
+cfg_line_of(const struct cfg_state *st, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < CFG_NKEYS; i++)
+		if (strcmp(cfg_keys[i].section, "login") == 0 &&
+		    strcmp(cfg_keys[i].name, name) == 0)
+			return st->seen[i];
+	return 0;
+}
+
+/*
+ * One entry of trusted_proxies: an IPv4 or IPv6 address, optionally
+ * with "/bits".  Returns 0 on success.
+ */
+static int
+cfg_net_parse(const char *s, struct cfg_net *n)
+{
+	char		 buf[INET6_ADDRSTRLEN + 8], *slash;
+	long long	 bits = -1, max;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, strlen(s) + 1);
+	if ((slash = strchr(buf, '/')) != NULL) {
+		*slash = '\0';
+		if (cfg_number(slash + 1, NULL, NULL, 128, &bits) != SVC_OK)
+			return -1;
+	}
+	memset(n, 0, sizeof(*n));
+	if (inet_pton(AF_INET, buf, n->addr) == 1) {
+		n->family = AF_INET;
+		max = 32;
+	} else if (inet_pton(AF_INET6, buf, n->addr) == 1) {
+		n->family = AF_INET6;
+		max = 128;
+	} else
+		return -1;
+	if (bits > max)
+		return -1;
+	n->bits = bits < 0 ? (unsigned)max : (unsigned)bits;
+	return 0;
+}
+
+/* trusted_proxies: a comma- or space-separated list. */
+static enum svc_err
+cfg_proxies(struct cfg *cfg, const struct cfg_state *st, char *err,
+    size_t errsz)
+{
+	char		 item[CFG_LINE_MAX + 1];
+	const char	*p = cfg->trusted_proxies;
+	size_t		 n;
+
+	cfg->nproxies = 0;
+	while (p != NULL && *p != '\0') {
+		p += strspn(p, ", \t");
+		if ((n = strcspn(p, ", \t")) == 0)
+			break;
+		memcpy(item, p, n);
+		item[n] = '\0';
+		p += n;
+		if (cfg->nproxies == CFG_PROXIES_MAX) {
+			cfg_errf(err, errsz, "line %u: [login] trusted_proxies: "
+			    "more than %d entries",
+			    cfg_line_of(st, "trusted_proxies"),
+			    CFG_PROXIES_MAX);
+			return SVC_BADINPUT;
+		}
+		if (cfg_net_parse(item, &cfg->proxies[cfg->nproxies]) != 0) {
+			cfg_errf(err, errsz, "line %u: [login] trusted_proxies: "
+			    "\"%s\" is not an IP address or network",
+			    cfg_line_of(st, "trusted_proxies"), item);
+			return SVC_BADINPUT;
+		}
+		cfg->nproxies++;
+	}
+	return SVC_OK;
+}
+
+/*
+ * proxy_header, a header name (RFC 9110 5.1: a token; we take letters,
+ * digits and '-'), as the CGI variable that carries it (RFC 3875
+ * 4.1.18): "X-Forwarded-For" -> "HTTP_X_FORWARDED_FOR".
+ */
+static enum svc_err
+cfg_proxy_header(struct cfg *cfg, const struct cfg_state *st, char *err,
+    size_t errsz)
+{
+	const char	*h = cfg->proxy_header;
+	size_t		 i, n = h != NULL ? strlen(h) : 0;
+
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)h[i]) && h[i] != '-')
+			break;
+	if (n == 0 || n > CFG_HEADER_MAX || i < n) {
+		cfg_errf(err, errsz, "line %u: [login] proxy_header: \"%s\" is "
+		    "not a header name (letters, digits and '-', at most %d)",
+		    cfg_line_of(st, "proxy_header"), h != NULL ? h : "",
+		    CFG_HEADER_MAX);
+		return SVC_BADINPUT;
+	}
+	memcpy(cfg->proxy_param, "HTTP_", 5);
+	for (i = 0; i < n; i++)
+		cfg->proxy_param[5 + i] = h[i] == '-' ? '_' :
+		    (char)toupper((unsigned char)h[i]);
+	cfg->proxy_param[5 + n] = '\0';
+	return SVC_OK;
+}
+
+static enum svc_err
+cfg_derive(struct cfg *cfg, const struct cfg_state *st, char *err,
+    size_t errsz)
+{
+	enum svc_err	 rc;
+
+	if ((rc = cfg_proxies(cfg, st, err, errsz)) != SVC_OK)
+		return rc;
+	return cfg_proxy_header(cfg, st, err, errsz);
+}
+
 enum svc_err
 cfg_parse(struct cfg *cfg, const char *text, size_t len,
     char *err, size_t errsz)
@@ -470,7 +604,7 @@ cfg_parse(struct cfg *cfg, const char *text, size_t len,
 		if ((rc = cfg_line(cfg, &st, line, err, errsz)) != SVC_OK)
 			goto out;
 	}
-	rc = SVC_OK;
+	rc = cfg_derive(cfg, &st, err, errsz);
 out:
 	OPENSSL_cleanse(line, sizeof(line));
 	if (rc != SVC_OK)

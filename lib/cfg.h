@@ -14,6 +14,15 @@
 
 #define CFG_DEFAULT_PATH	"/etc/jwtauth/jwtauth.conf"
 #define CFG_SECRET_MIN		32	/* bytes; RFC 7518 3.2 wants >= hash size */
+#define CFG_PROXIES_MAX		32	/* entries of [login] trusted_proxies */
+#define CFG_HEADER_MAX		64	/* bytes of [login] proxy_header */
+
+/* An address or network of trusted_proxies: "10.0.0.1", "10.0.0.0/8". */
+struct cfg_net {
+	int		 family;	/* AF_INET or AF_INET6 */
+	unsigned char	 addr[16];	/* network order; 4 used for AF_INET */
+	unsigned	 bits;		/* prefix length */
+};
 
 struct cfg {
 	/* [database] */
@@ -46,6 +55,15 @@ struct cfg {
 	/* [login] */
 	int		 update_last_login;	/* update_last_login, 1 */
 	int		 upgrade_hash;		/* upgrade_hash, 1 */
+	unsigned	 max_fail_user;		/* max_failures_per_user, 5; 0: off */
+	unsigned	 max_fail_addr;		/* max_failures_per_address, 100; 0: off */
+	long long	 fail_window;		/* failure_window, 900 s */
+	char		*trusted_proxies;	/* trusted_proxies, NULL: none */
+	char		*proxy_header;		/* proxy_header, "X-Forwarded-For" */
+	/* Derived by cfg_load from the two above. */
+	struct cfg_net	 proxies[CFG_PROXIES_MAX];
+	size_t		 nproxies;
+	char		 proxy_param[CFG_HEADER_MAX + 6]; /* "HTTP_X_FORWARDED_FOR" */
 
 	/* [register] */
 	int		 register_enabled;	/* enabled, 0 */
@@ -71,7 +89,8 @@ enum svc_err	 cfg_parse(struct cfg *cfg, const char *text, size_t len,
  * Read the file at path, parse it, then read secret_file and
  * password_file (relative paths are taken from the directory of path)
  * and check the whole: secret of at least CFG_SECRET_MIN bytes, a known
- * algorithm, a users_table that is a plain identifier.
+ * algorithm, a users_table that is a plain identifier, trusted_proxies
+ * that are addresses or networks, a proxy_header that is a header name.
  * On failure err holds a one-line reason and cfg is freed.
  */
 enum svc_err	 cfg_load(struct cfg *cfg, const char *path,

@@ -22,6 +22,8 @@
 #include "db.h"
 #include "log.h"
 #include "pw.h"
+#include "throttle.h"
+#include "tokens.h"
 #include "users.h"
 
 #ifndef SQL_DIR
@@ -29,33 +31,49 @@
 #endif
 #define SQL_FILE_MAX	(256 * 1024)
 #define PASSWORD_MAX	4096
+#define PURGE_BATCH	10000	/* rows per DELETE */
 
 struct admin {
 	struct cfg	 cfg;
 	int		 have_cfg;
 	struct db	*db;
+	struct users	 users;
 	const char	*sql_dir;
 };
+
+static const char usage_text[] =
+    "usage: jwtauth-admin [-c config] command [arguments]\n"
+    "commands:\n"
+    "  migrate [-s sqldir]          apply the SQL migrations not yet applied\n"
+    "  createuser [-i] USER EMAIL   add an active user; -i: succeed if USER\n"
+    "                               exists\n"
+    "  passwd USER                  set USER's password (ends USER's tokens)\n"
+    "  activate USER                let USER log in again\n"
+    "  deactivate USER              refuse USER's logins and tokens\n"
+    "  list                         every user: id, username, email, active,\n"
+    "                               last_login (UTC)\n"
+    "  purge                        delete expired refresh tokens and login\n"
+    "                               failures out of the window\n"
+    "  hash                         print a Django-format hash of a password\n"
+    "  genkey [-f] FILE             write a new random secret to FILE (mode\n"
+    "                               0600); -f: overwrite\n"
+    "  help                         this text\n"
+    "Passwords are read from the terminal without echo, else one line of\n"
+    "stdin.  The config is -c, else $JWTAUTH_CONFIG, else "
+    CFG_DEFAULT_PATH ".\n"
+    "Exit status: 0 done, 1 failed (a message says why), 2 usage error.\n";
 
 static void
 usage(void)
 {
-	fputs("usage: jwtauth-admin [-c config] command [arguments]\n"
-	    "commands:\n"
-	    "  migrate [-s sqldir]          apply the SQL migrations not yet "
-	    "applied\n"
-	    "  createuser [-i] USER EMAIL   add a user; the password is read "
-	    "from the\n"
-	    "                               terminal without echo, or from "
-	    "stdin;\n"
-	    "                               -i: succeed if USER exists\n"
-	    "  hash                         print a Django-format hash of "
-	    "the password\n"
-	    "                               on stdin\n"
-	    "  genkey [-f] FILE             write a new random secret to FILE "
-	    "(mode 0600)\n"
-	    "The config is -c, else $JWTAUTH_CONFIG, else " CFG_DEFAULT_PATH
-	    ".\n", stderr);
+	fputs(usage_text, stderr);
+}
+
+static int
+usage_error(void)
+{
+	usage();
+	return 2;
 }
 
 static int
@@ -77,6 +95,10 @@ admin_connect(struct admin *a)
 	if (db_new(&a->db, &a->cfg) != SVC_OK || db_connect(a->db) != SVC_OK) {
 		fprintf(stderr, "jwtauth-admin: cannot connect to the "
 		    "database %s\n", a->cfg.db_name);
+		return 1;
+	}
+	if (users_init(&a->users, a->db, a->cfg.users_table) != SVC_OK) {
+		fputs("jwtauth-admin: out of statements\n", stderr);
 		return 1;
 	}
 	return 0;
@@ -286,82 +308,221 @@ policy_of(const struct admin *a, struct pw_policy *p)
 {
 	if (pw_alg_parse(a->cfg.pw_algorithm, &p->alg) != SVC_OK)
 		return 1;
-	p->iterations = a->cfg.pbkdf2_iterations;
+	pw_policy_init(p, p->alg, a->cfg.pbkdf2_iterations);
 	return 0;
 }
 
+/* The user named name into u, or a message; 0 when found. */
 static int
-insert_user(struct admin *a, const char *user, const char *email,
-    const char *hash)
+find_user(struct admin *a, const char *name, struct user *u)
 {
-	static char sql[512];
-	MYSQL_BIND p[3];
-	unsigned long ul = strlen(user), el = strlen(email), hl = strlen(hash);
 	enum svc_err rc;
-	int id;
 
-	snprintf(sql, sizeof(sql), "INSERT INTO `%s` (password, is_superuser,"
-	    " username, first_name, last_name, email, is_staff, is_active, "
-	    "date_joined) VALUES (?, 0, ?, '', '', ?, 0, 1, UTC_TIMESTAMP(6))",
-	    a->cfg.users_table);
-	if ((id = db_add(a->db, sql, DB_ONCE)) < 0 ||
-	    db_connect(a->db) != SVC_OK)
+	if ((rc = users_by_name(&a->users, name, u)) == SVC_OK)
+		return 0;
+	if (rc == SVC_NOTFOUND)
+		fprintf(stderr, "jwtauth-admin: %s: no such user\n", name);
+	else
+		fprintf(stderr, "jwtauth-admin: %s: %s\n", name,
+		    svc_strerror(rc));
+	return 1;
+}
+
+/*
+ * Reads a password and hashes it with the config's policy into hash
+ * (PW_ENCODED_MAX bytes).  0 on success, else a message and 1.
+ */
+static int
+new_hash(struct admin *a, char *hash)
+{
+	char pass[PASSWORD_MAX];
+	struct pw_policy pol;
+	ssize_t len;
+	int rc;
+
+	if (policy_of(a, &pol)) {
+		fprintf(stderr, "jwtauth-admin: [password] algorithm %s is "
+		    "not one that jwtauth writes\n", a->cfg.pw_algorithm);
 		return 1;
-	db_bind_str(&p[0], hash, &hl);
-	db_bind_str(&p[1], user, &ul);
-	db_bind_str(&p[2], email, &el);
-	rc = db_exec(a->db, id, p, NULL, NULL, NULL);
-	if (rc == SVC_CONFLICT)
-		return 3;
-	return rc != SVC_OK;
+	}
+	if ((len = read_password(pass, sizeof(pass), "Password: ")) < 0) {
+		fputs("jwtauth-admin: an empty password\n", stderr);
+		return 1;
+	}
+	rc = pw_make(pass, (size_t)len, &pol, hash, PW_ENCODED_MAX) != SVC_OK;
+	OPENSSL_cleanse(pass, sizeof(pass));
+	if (rc)
+		fputs("jwtauth-admin: cannot make the hash\n", stderr);
+	return rc;
 }
 
 static int
 cmd_createuser(struct admin *a, int argc, char **argv)
 {
-	char pass[PASSWORD_MAX], hash[PW_ENCODED_MAX];
-	struct pw_policy pol;
-	int if_missing = 0, rc;
-	ssize_t len;
+	char hash[PW_ENCODED_MAX];
+	long long id;
+	int if_missing = 0;
+	enum svc_err rc;
 
 	if (argc > 1 && strcmp(argv[1], "-i") == 0) {
 		if_missing = 1;
 		argc--, argv++;
 	}
-	if (argc != 3) {
-		usage();
-		return 2;
-	}
-	if (policy_of(a, &pol) || admin_connect(a))
+	if (argc != 3)
+		return usage_error();
+	if (admin_connect(a) || new_hash(a, hash))
 		return 1;
-	if ((len = read_password(pass, sizeof(pass), "Password: ")) < 0) {
-		fputs("jwtauth-admin: an empty password\n", stderr);
-		return 1;
-	}
-	rc = pw_make(pass, (size_t)len, &pol, hash, sizeof(hash)) != SVC_OK;
-	OPENSSL_cleanse(pass, sizeof(pass));
-	if (rc == 0)
-		rc = insert_user(a, argv[1], argv[2], hash);
-	if (rc == 3) {
+	rc = users_insert(&a->users, argv[1], argv[2], hash, &id);
+	OPENSSL_cleanse(hash, sizeof(hash));
+	if (rc == SVC_CONFLICT) {
 		if (!if_missing)
 			fprintf(stderr, "jwtauth-admin: %s: the username is "
 			    "taken\n", argv[1]);
 		return if_missing ? 0 : 1;
 	}
-	if (rc == 0)
-		printf("created %s\n", argv[1]);
-	return rc;
+	if (rc != SVC_OK) {
+		fprintf(stderr, "jwtauth-admin: %s: %s\n", argv[1],
+		    svc_strerror(rc));
+		return 1;
+	}
+	printf("created %s (id %lld)\n", argv[1], id);
+	return 0;
+}
+
+/* passwd USER: a new password, which also ends every token of USER. */
+static int
+cmd_passwd(struct admin *a, int argc, char **argv)
+{
+	char hash[PW_ENCODED_MAX];
+	struct user u;
+	enum svc_err rc;
+
+	if (argc != 2)
+		return usage_error();
+	if (admin_connect(a) || find_user(a, argv[1], &u))
+		return 1;
+	users_clear(&u);
+	if (new_hash(a, hash))
+		return 1;
+	rc = users_set_password(&a->users, u.id, hash);
+	OPENSSL_cleanse(hash, sizeof(hash));
+	if (rc != SVC_OK) {
+		fprintf(stderr, "jwtauth-admin: %s: %s\n", argv[1],
+		    svc_strerror(rc));
+		return 1;
+	}
+	printf("password changed for %s\n", argv[1]);
+	return 0;
+}
+
+/* activate USER, deactivate USER (which ends every token of USER). */
+static int
+cmd_active(struct admin *a, int argc, char **argv, int active)
+{
+	struct user u;
+	enum svc_err rc;
+
+	if (argc != 2)
+		return usage_error();
+	if (admin_connect(a) || find_user(a, argv[1], &u))
+		return 1;
+	users_clear(&u);
+	if ((rc = users_set_active(&a->users, u.id, active)) != SVC_OK) {
+		fprintf(stderr, "jwtauth-admin: %s: %s\n", argv[1],
+		    svc_strerror(rc));
+		return 1;
+	}
+	printf("%s %s\n", active ? "activated" : "deactivated", argv[1]);
+	return 0;
 }
 
 static int
-cmd_hash(struct admin *a)
+list_one(void *arg, long long id, const char *username, const char *email,
+    int is_active, const char *last_login)
+{
+	(void)arg;
+	printf("%lld\t%s\t%s\t%s\t%s\n", id, username, email,
+	    is_active ? "yes" : "no", last_login[0] != '\0' ? last_login :
+	    "-");
+	return 0;
+}
+
+/* list: one tab-separated line per user, after a header line. */
+static int
+cmd_list(struct admin *a, int argc)
+{
+	enum svc_err rc;
+
+	if (argc != 1)
+		return usage_error();
+	if (admin_connect(a))
+		return 1;
+	printf("id\tusername\temail\tactive\tlast_login\n");
+	if ((rc = users_list(&a->users, list_one, NULL)) != SVC_OK) {
+		fprintf(stderr, "jwtauth-admin: list: %s\n", svc_strerror(rc));
+		return 1;
+	}
+	return fflush(stdout) != 0;
+}
+
+/*
+ * purge: expired refresh-token rows and login failures out of the
+ * window, in batches so that no statement holds its locks for long.
+ */
+static int
+cmd_purge(struct admin *a, int argc)
+{
+	struct tokens t;
+	struct throttle th;
+	unsigned long long n, tok = 0, fail = 0;
+	enum svc_err rc;
+
+	if (argc != 1)
+		return usage_error();
+	if (admin_connect(a))
+		return 1;
+	if ((rc = tokens_init(&t, &a->cfg, a->db)) != SVC_OK ||
+	    (rc = throttle_init(&th, &a->cfg, a->db)) != SVC_OK) {
+		fprintf(stderr, "jwtauth-admin: purge: %s\n",
+		    svc_strerror(rc));
+		tokens_free(&t);
+		return 1;
+	}
+	do {
+		if ((rc = tokens_purge(&t, PURGE_BATCH, &n)) == SVC_OK)
+			tok += n;
+	} while (rc == SVC_OK && n == PURGE_BATCH);
+	while (rc == SVC_OK) {
+		if ((rc = throttle_purge(&th, PURGE_BATCH, &n)) == SVC_OK)
+			fail += n;
+		if (n < PURGE_BATCH)
+			break;
+	}
+	tokens_free(&t);
+	if (rc != SVC_OK) {
+		fprintf(stderr, "jwtauth-admin: purge: %s\n",
+		    svc_strerror(rc));
+		return 1;
+	}
+	printf("purged %llu refresh tokens and %llu login failures\n", tok,
+	    fail);
+	return 0;
+}
+
+static int
+cmd_hash(struct admin *a, int argc)
 {
 	char pass[PASSWORD_MAX], hash[PW_ENCODED_MAX];
-	struct pw_policy pol = { PW_PBKDF2_SHA256,
-	    PW_PBKDF2_DEFAULT_ITERATIONS };
+	struct pw_policy pol;
 	ssize_t len;
 	int rc;
 
+	if (argc != 1)
+		return usage_error();
+	/* Without a config: Django's default (zero fields: defaults). */
+	memset(&pol, 0, sizeof(pol));
+	pol.alg = PW_PBKDF2_SHA256;
+	pol.iterations = PW_PBKDF2_DEFAULT_ITERATIONS;
 	if (a->have_cfg && policy_of(a, &pol))
 		return 1;
 	if ((len = read_password(pass, sizeof(pass), "Password: ")) < 0) {
@@ -414,6 +575,53 @@ cmd_genkey(int argc, char **argv)
 	return close(fd) != 0;
 }
 
+/* The commands that need the config, and whether they take it. */
+static int
+admin_run(struct admin *a, const char *config, const char *cmd, int argc,
+    char **argv)
+{
+	if (strcmp(cmd, "hash") == 0) {
+		if (access(config, R_OK) == 0 && admin_config(a, config))
+			return 1;
+		return cmd_hash(a, argc);
+	}
+	if (strcmp(cmd, "migrate") == 0) {
+		if (argc == 3 && strcmp(argv[1], "-s") == 0)
+			a->sql_dir = argv[2];
+		else if (argc != 1)
+			return usage_error();
+		return admin_config(a, config) ? 1 : cmd_migrate(a);
+	}
+	if (admin_config(a, config))
+		return 1;
+	if (strcmp(cmd, "createuser") == 0)
+		return cmd_createuser(a, argc, argv);
+	if (strcmp(cmd, "passwd") == 0)
+		return cmd_passwd(a, argc, argv);
+	if (strcmp(cmd, "activate") == 0)
+		return cmd_active(a, argc, argv, 1);
+	if (strcmp(cmd, "deactivate") == 0)
+		return cmd_active(a, argc, argv, 0);
+	if (strcmp(cmd, "list") == 0)
+		return cmd_list(a, argc);
+	if (strcmp(cmd, "purge") == 0)
+		return cmd_purge(a, argc);
+	return usage_error();
+}
+
+static int
+known(const char *cmd)
+{
+	static const char *const cmds[] = { "migrate", "createuser", "passwd",
+	    "activate", "deactivate", "list", "purge", "hash", "genkey" };
+	size_t i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(cmd, cmds[i]) == 0)
+			return 1;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -428,35 +636,24 @@ main(int argc, char **argv)
 		config = argv[2];
 		argc -= 2, argv += 2;
 	}
-	if (argc < 2) {
-		usage();
-		return 2;
-	}
+	if (argc < 2)
+		return usage_error();
 	cmd = argv[1];
 	argc--, argv++;
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "-h") == 0 ||
+	    strcmp(cmd, "--help") == 0) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (!known(cmd)) {
+		fprintf(stderr, "jwtauth-admin: unknown command \"%s\"\n", cmd);
+		return usage_error();
+	}
 	if (strcmp(cmd, "genkey") == 0)
 		return cmd_genkey(argc, argv);
 	if (config == NULL)
 		config = cfg_path();
-	if (strcmp(cmd, "hash") == 0) {
-		if (access(config, R_OK) == 0 && admin_config(&a, config))
-			return 1;
-		rc = cmd_hash(&a);
-	} else if (strcmp(cmd, "migrate") == 0) {
-		if (argc == 3 && strcmp(argv[1], "-s") == 0)
-			a.sql_dir = argv[2];
-		else if (argc != 1) {
-			usage();
-			return 2;
-		}
-		rc = admin_config(&a, config) ? 1 : cmd_migrate(&a);
-	} else if (strcmp(cmd, "createuser") == 0)
-		rc = admin_config(&a, config) ? 1 : cmd_createuser(&a, argc,
-		    argv);
-	else {
-		usage();
-		return 2;
-	}
+	rc = admin_run(&a, config, cmd, argc, argv);
 	db_free(a.db);
 	cfg_free(&a.cfg);
 	return rc;

@@ -59,6 +59,10 @@ is_default(const struct cfg *c, const char *secret_file)
 	    streq(c->pw_algorithm, "pbkdf2_sha256") &&
 	    c->pbkdf2_iterations == PW_PBKDF2_DEFAULT_ITERATIONS &&
 	    c->update_last_login == 1 && c->upgrade_hash == 1 &&
+	    c->max_fail_user == 5 && c->max_fail_addr == 100 &&
+	    c->fail_window == 900 && c->trusted_proxies == NULL &&
+	    c->nproxies == 0 && streq(c->proxy_header, "X-Forwarded-For") &&
+	    streq(c->proxy_param, "HTTP_X_FORWARDED_FOR") &&
 	    c->register_enabled == 0;
 }
 
@@ -146,6 +150,11 @@ static const char all_keys[] =
     "[login]\n"
     "update_last_login = no\n"
     "upgrade_hash = off\n"
+    "max_failures_per_user = 3\n"
+    "max_failures_per_address = 0\n"
+    "failure_window = 1h\n"
+    "trusted_proxies = 127.0.0.1, 10.0.0.0/8 ::1,fd00::/8\n"
+    "proxy_header = X-Real-IP\n"
     "[register]\n"
     "enabled = TRUE\n";
 
@@ -180,6 +189,17 @@ test_each_key(void)
 	is_int(c.pbkdf2_iterations, 1000, "pbkdf2_iterations");
 	is_int(c.update_last_login, 0, "update_last_login");
 	is_int(c.upgrade_hash, 0, "upgrade_hash");
+	is_int(c.max_fail_user, 3, "max_failures_per_user");
+	is_int(c.max_fail_addr, 0, "max_failures_per_address 0 (off)");
+	is_int(c.fail_window, 3600, "failure_window 1h");
+	is_int(c.nproxies, 4, "trusted_proxies: four entries");
+	is_int(c.proxies[1].bits, 8, "trusted_proxies: 10.0.0.0/8 bits");
+	is_int(c.proxies[0].bits, 32, "trusted_proxies: an address is a /32");
+	is_int(c.proxies[2].bits, 128, "trusted_proxies: ::1 is a /128");
+	ok(c.proxies[3].addr[0] == 0xfd && c.proxies[3].bits == 8,
+	    "trusted_proxies: fd00::/8");
+	ok(streq(c.proxy_param, "HTTP_X_REAL_IP"), "proxy_header -> "
+	    "HTTP_X_REAL_IP");
 	is_int(c.register_enabled, 1, "register enabled");
 	cfg_free(&c);
 }
@@ -358,6 +378,30 @@ static const struct bad {
 	  "line 2: [login] upgrade_hash: \"maybe\" is not "
 	  "yes/no/true/false/on/off/1/0" },
 	{ "NUL byte", "[jwt]\nissuer = a\0b\n", "line 2: NUL byte" },
+	{ "window 0", "[login]\nfailure_window = 0\n",
+	  "line 2: [login] failure_window: \"0\" is out of range "
+	  "1..604800" },
+	{ "window over 7 days", "[login]\nfailure_window = 8d\n",
+	  "line 2: [login] failure_window: \"8d\" is out of range "
+	  "1..604800" },
+	{ "limit over a million", "[login]\nmax_failures_per_user = "
+	  "1000001\n", "line 2: [login] max_failures_per_user: \"1000001\" "
+	  "is out of range 0..1000000" },
+	{ "proxy not an address", "[login]\n\ntrusted_proxies = 10.0.0.1, "
+	  "proxy.example\n", "line 3: [login] trusted_proxies: "
+	  "\"proxy.example\" is not an IP address or network" },
+	{ "proxy prefix too long", "[login]\ntrusted_proxies = 10.0.0.0/33\n",
+	  "line 2: [login] trusted_proxies: \"10.0.0.0/33\" is not an IP "
+	  "address or network" },
+	{ "proxy prefix not a number", "[login]\ntrusted_proxies = ::1/x\n",
+	  "line 2: [login] trusted_proxies: \"::1/x\" is not an IP address "
+	  "or network" },
+	{ "proxy header with a space", "[login]\nproxy_header = \"X Real\"\n",
+	  "line 2: [login] proxy_header: \"X Real\" is not a header name "
+	  "(letters, digits and '-', at most 64)" },
+	{ "proxy header empty", "[login]\nproxy_header =\n",
+	  "line 2: [login] proxy_header: \"\" is not a header name "
+	  "(letters, digits and '-', at most 64)" },
 	{ "control character in key", "[jwt]\nis\x1bsuer = x\n",
 	  "line 2: unknown key \"is?suer\" in [jwt]" },
 };
