@@ -34,7 +34,8 @@ app_init(struct app *app, const char *program)
 	}
 	if (pw_alg_parse(app->cfg.pw_algorithm, &app->policy.alg) != SVC_OK)
 		return app_fail(program, "password algorithm", SVC_BADINPUT);
-	app->policy.iterations = app->cfg.pbkdf2_iterations;
+	pw_policy_init(&app->policy, app->policy.alg,
+	    app->cfg.pbkdf2_iterations);
 	if ((rc = db_new(&app->db, &app->cfg)) != SVC_OK)
 		return app_fail(program, "database", rc);
 	if ((rc = users_init(&app->users, app->db,
@@ -45,7 +46,9 @@ app_init(struct app *app, const char *program)
 	if ((rc = req_init(&app->req)) != SVC_OK)
 		return app_fail(program, "request", rc);
 	/* Warm up; a database that is down now gets its 503s later. */
-	if (!app->req.cgi)
+	if (app->req.cgi)
+		db_set_lazy(app->db, 1);
+	else
 		(void)db_connect(app->db);
 	return 0;
 }

@@ -23,6 +23,7 @@ struct db {
 	const struct cfg *cfg;
 	MYSQL		*conn;		/* NULL: not connected */
 	int		 in_tx;		/* a transaction is open: never resend */
+	int		 lazy;		/* prepare on first use, not on connect */
 	size_t		 nstmt;
 	struct db_stmt	 stmt[DB_STMT_MAX];
 };
@@ -75,12 +76,15 @@ db_add(struct db *db, const char *sql, enum db_retry retry)
 	return (int)db->nstmt++;
 }
 
+/* Prepares s; on failure *err (if not NULL) gets the MySQL error. */
 static enum svc_err
-db_prepare(struct db *db, struct db_stmt *s)
+db_prepare(struct db *db, struct db_stmt *s, unsigned int *err)
 {
 	if ((s->stmt = mysql_stmt_init(db->conn)) == NULL)
 		return SVC_NOMEM;
 	if (mysql_stmt_prepare(s->stmt, s->sql, strlen(s->sql)) != 0) {
+		if (err != NULL)
+			*err = mysql_stmt_errno(s->stmt);
 		log_warnx("%s: %s", __func__, mysql_stmt_error(s->stmt));
 		mysql_stmt_close(s->stmt);
 		s->stmt = NULL;
@@ -124,8 +128,13 @@ db_connect(struct db *db)
 		db_drop(db);
 		return SVC_DB;
 	}
-	for (i = 0; i < db->nstmt; i++) {
-		if ((rc = db_prepare(db, &db->stmt[i])) != SVC_OK) {
+	/*
+	 * A plain CGI process serves one request and uses one or two
+	 * statements: preparing them all would cost more round trips
+	 * than the request itself.  db_try prepares on first use.
+	 */
+	for (i = 0; !db->lazy && i < db->nstmt; i++) {
+		if ((rc = db_prepare(db, &db->stmt[i], NULL)) != SVC_OK) {
 			db_drop(db);
 			return rc;
 		}
@@ -189,10 +198,8 @@ db_try(struct db *db, int id, MYSQL_BIND *params, MYSQL_BIND *result,
 	}
 	/* Registered after the connection was made: prepare it now. */
 	if (db->stmt[id].stmt == NULL &&
-	    (rc = db_prepare(db, &db->stmt[id])) != SVC_OK) {
-		*err = mysql_errno(db->conn);
+	    (rc = db_prepare(db, &db->stmt[id], err)) != SVC_OK)
 		return rc;
-	}
 	st = db->stmt[id].stmt;
 	if ((params != NULL && mysql_stmt_bind_param(st, params) != 0) ||
 	    mysql_stmt_execute(st) != 0) {
@@ -302,6 +309,12 @@ db_rollback(struct db *db)
 	if (db->conn != NULL && db->in_tx)
 		(void)db_text(db, "ROLLBACK", 0);
 	db->in_tx = 0;
+}
+
+void
+db_set_lazy(struct db *db, int lazy)
+{
+	db->lazy = lazy;
 }
 
 MYSQL *

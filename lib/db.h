@@ -62,6 +62,12 @@ enum svc_err	 db_begin(struct db *db);
 enum svc_err	 db_commit(struct db *db);
 void		 db_rollback(struct db *db);
 
+/*
+ * With lazy set, db_connect prepares nothing and each statement is
+ * prepared on its first use (plain CGI: one request per process).
+ */
+void		 db_set_lazy(struct db *db, int lazy);
+
 /* The raw connection for the admin tool (migrations); NULL if down. */
 MYSQL		*db_mysql(struct db *db);
 
