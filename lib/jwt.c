@@ -987,16 +987,308 @@ jwt_claims_check(struct json_object *pl, const struct jwt_rules *rules,
 	return 0;
 }
 
+
+/* ---------------------------------------------------------------- */
+/* Plain claims without a tree                                       */
+/* ---------------------------------------------------------------- */
+
+/*
+ * Most payloads are one flat object of short strings and integers,
+ * which is all that jwt_verify_claims needs to read.  jwt_fast reads
+ * such a payload with the strict scanner above and answers only "it
+ * passes every check, and here are its claims" or "not sure": on "not
+ * sure" (anything nested, any number that is not a plain integer, an
+ * escape in a name or in a string we hand back, a duplicate, any
+ * check that fails) the caller runs the json-c path, which decides and
+ * names the reason.  So this path can only admit what that one admits,
+ * with the same claims, and every refusal keeps its reason.
+ */
+#define JWT_FAST_MEMBERS	32
+#define JWT_FAST_DIGITS		18	/* cannot overflow long long */
+
+/* One member of the top-level object: raw spans into the text. */
+struct jwt_member {
+	const unsigned char	*name;	/* between the quotes, no escape */
+	size_t			 namelen;
+	const unsigned char	*val;	/* the whole value token */
+	size_t			 vallen;
+};
+
+struct jwt_plain {
+	struct jwt_member	 m[JWT_FAST_MEMBERS];
+	size_t			 n;
+};
+
+/*
+ * A number value that json-c keeps as an exact int64: -?digits, at
+ * most JWT_FAST_DIGITS of them, no fraction or exponent (the scanner
+ * already refused leading zeros).  Returns 0, or -1.
+ */
+static int
+jwt_fast_int(const struct jwt_member *m, long long *v)
+{
+	const unsigned char	*p = m->val, *end = m->val + m->vallen;
+	long long		 r = 0;
+	int			 neg = 0;
+
+	if (p < end && *p == '-') {
+		neg = 1;
+		p++;
+	}
+	if (p == end || end - p > JWT_FAST_DIGITS)
+		return -1;
+	for (; p < end; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		r = r * 10 + (*p - '0');
+	}
+	*v = neg ? -r : r;
+	return 0;
+}
+
+/* One scalar value at s->p: a string, a literal or a number. */
+static int
+jwt_fast_value(struct jwt_scan *s)
+{
+	switch (*s->p) {
+	case '"':
+		return jwt_scan_string(s);
+	case 't':
+		return jwt_scan_literal(s, "true");
+	case 'f':
+		return jwt_scan_literal(s, "false");
+	case 'n':
+		return jwt_scan_literal(s, "null");
+	default:
+		/* '[' and '{' fail here: nested values are not plain. */
+		return jwt_scan_number(s);
+	}
+}
+
+/*
+ * Reads text as one flat object into pl, checking the same RFC 8259
+ * grammar as jwt_scan_value.  Returns 0, or -1 when the text is not a
+ * plain object (which may still be valid JSON).
+ */
+static int
+jwt_fast_scan(const unsigned char *text, size_t n, struct jwt_plain *pl)
+{
+	struct jwt_scan		 s = { text, text + n, 0 };
+	struct jwt_member	*m;
+	size_t			 i, j;
+	long long		 v;
+
+	pl->n = 0;
+	jwt_scan_ws(&s);
+	if (s.p == s.end || *s.p++ != '{')
+		return -1;
+	jwt_scan_ws(&s);
+	if (s.p < s.end && *s.p == '}')
+		s.p++;
+	else
+		for (;;) {
+			if (pl->n == JWT_FAST_MEMBERS)
+				return -1;
+			m = &pl->m[pl->n++];
+			jwt_scan_ws(&s);
+			if (s.p == s.end || *s.p != '"')
+				return -1;
+			m->name = s.p + 1;
+			if (jwt_scan_string(&s) == -1)
+				return -1;
+			m->namelen = (size_t)(s.p - 1 - m->name);
+			if (memchr(m->name, '\\', m->namelen) != NULL)
+				return -1;
+			jwt_scan_ws(&s);
+			if (s.p == s.end || *s.p++ != ':')
+				return -1;
+			jwt_scan_ws(&s);
+			if (s.p == s.end)
+				return -1;
+			m->val = s.p;
+			if (jwt_fast_value(&s) == -1)
+				return -1;
+			m->vallen = (size_t)(s.p - m->val);
+			/*
+			 * Numbers only as exact integers: json-c's view of
+			 * others (huge, fractions, exponents) is its own.
+			 */
+			if ((m->val[0] == '-' || (m->val[0] >= '0' &&
+			    m->val[0] <= '9')) && jwt_fast_int(m, &v) == -1)
+				return -1;
+			jwt_scan_ws(&s);
+			if (s.p == s.end)
+				return -1;
+			if (*s.p == '}') {
+				s.p++;
+				break;
+			}
+			if (*s.p++ != ',')
+				return -1;
+		}
+	jwt_scan_ws(&s);
+	if (s.p != s.end)
+		return -1;
+	/* Names hold no escapes: equal bytes are equal names. */
+	for (i = 1; i < pl->n; i++)
+		for (j = 0; j < i; j++)
+			if (pl->m[i].namelen == pl->m[j].namelen &&
+			    memcmp(pl->m[i].name, pl->m[j].name,
+			    pl->m[i].namelen) == 0)
+				return -1;
+	return 0;
+}
+
+static const struct jwt_member *
+jwt_fast_get(const struct jwt_plain *pl, const char *name)
+{
+	size_t	 i, n = strlen(name);
+
+	for (i = 0; i < pl->n; i++)
+		if (pl->m[i].namelen == n &&
+		    memcmp(pl->m[i].name, name, n) == 0)
+			return &pl->m[i];
+	return NULL;
+}
+
+/*
+ * The text of a string value without escapes, in *p and *n.  Returns
+ * 0, or -1 for another type or a string with an escape.
+ */
+static int
+jwt_fast_str(const struct jwt_member *m, const unsigned char **p, size_t *n)
+{
+	if (m == NULL || m->val[0] != '"')
+		return -1;
+	*p = m->val + 1;
+	*n = m->vallen - 2;
+	return memchr(*p, '\\', *n) == NULL ? 0 : -1;
+}
+
+/* 1 when m is the string want, spelt without escapes. */
+static int
+jwt_fast_str_eq(const struct jwt_member *m, const char *want)
+{
+	const unsigned char	*p;
+	size_t			 n;
+
+	return jwt_fast_str(m, &p, &n) == 0 && n == strlen(want) &&
+	    memcmp(p, want, n) == 0;
+}
+
+/* jwt_user_id for a plain value: a positive integer or its string. */
+static int
+jwt_fast_user_id(const struct jwt_member *m, long long *id)
+{
+	const unsigned char	*p;
+	unsigned long long	 v = 0;
+	size_t			 i, n;
+
+	if (m == NULL)
+		return -1;
+	if (m->val[0] != '"')
+		return jwt_fast_int(m, id) == 0 && *id >= 1 ? 0 : -1;
+	if (jwt_fast_str(m, &p, &n) == -1 || n == 0 || n > 19 ||
+	    p[0] < '1' || p[0] > '9')
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (unsigned long long)(p[i] - '0');
+	}
+	if (v > INT64_MAX)
+		return -1;
+	*id = (long long)v;
+	return 0;
+}
+
+/*
+ * jwt_borrow_str for a plain value: a string is copied into the free
+ * part of claims->text (*off); another type is no string (NULL).
+ * Returns -1 when the string has an escape or there is no room.
+ */
+static int
+jwt_fast_copy(const struct jwt_plain *pl, const char *name,
+    struct jwt_claims *claims, size_t *off, const char **out)
+{
+	const struct jwt_member	*m = jwt_fast_get(pl, name);
+	const unsigned char	*p;
+	size_t			 n;
+
+	*out = NULL;
+	if (m == NULL || m->val[0] != '"')
+		return 0;
+	if (jwt_fast_str(m, &p, &n) == -1 ||
+	    n >= sizeof(claims->text) - *off)
+		return -1;
+	memcpy(claims->text + *off, p, n);
+	claims->text[*off + n] = '\0';
+	*out = claims->text + *off;
+	*off += n + 1;
+	return 0;
+}
+
+/*
+ * The checks of jwt_claims_check and jwt_times in the same order, on a
+ * plain payload; only a pass is final.  Returns 0 with claims filled,
+ * or -1: let the json-c path decide.
+ */
+static int
+jwt_fast(const unsigned char *text, size_t n, const struct jwt_rules *rules,
+    struct jwt_claims *claims)
+{
+	struct jwt_plain	 pl;
+	const struct jwt_member	*m;
+	long long		 v, past, future, leeway;
+	size_t			 off = 0;
+
+	if (jwt_fast_scan(text, n, &pl) == -1)
+		return -1;
+	if (rules->token_type != NULL &&
+	    !jwt_fast_str_eq(jwt_fast_get(&pl, "token_type"),
+	    rules->token_type))
+		return -1;
+	if (rules->issuer != NULL &&
+	    !jwt_fast_str_eq(jwt_fast_get(&pl, "iss"), rules->issuer))
+		return -1;
+	/* An audience (or an aud claim) is never plain enough. */
+	if (rules->audience != NULL || jwt_fast_get(&pl, "aud") != NULL)
+		return -1;
+
+	leeway = rules->leeway > 0 ? rules->leeway : 0;
+	past = jwt_sat_add(rules->now, -leeway);
+	future = jwt_sat_add(rules->now, leeway);
+	if ((m = jwt_fast_get(&pl, "exp")) == NULL ||
+	    jwt_fast_int(m, &claims->exp) == -1 ||
+	    (claims->exp <= past && !rules->allow_expired))
+		return -1;
+	if ((m = jwt_fast_get(&pl, "nbf")) != NULL &&
+	    (jwt_fast_int(m, &v) == -1 || v > future))
+		return -1;
+	if ((m = jwt_fast_get(&pl, "iat")) != NULL &&
+	    (jwt_fast_int(m, &claims->iat) == -1 || claims->iat > future))
+		return -1;
+	if (jwt_fast_user_id(jwt_fast_get(&pl, "user_id"),
+	    &claims->user_id) == -1)
+		return -1;
+	if (jwt_fast_copy(&pl, "jti", claims, &off, &claims->jti) == -1 ||
+	    jwt_fast_copy(&pl, "username", claims, &off,
+	    &claims->username) == -1 ||
+	    jwt_fast_copy(&pl, "fp", claims, &off, &claims->fp) == -1)
+		return -1;
+	return 0;
+}
+
 /*
  * Order matters: the header and all base64url first (cheap, and the
  * alg decides everything after), then the signature, and only a
  * payload whose signature holds is parsed as JSON (RFC 7519 section
  * 7.2 steps 8-10): the JSON parser never sees unauthenticated claims.
  */
-enum svc_err
-jwt_verify(struct jwt_key *key, const char *token, size_t len,
+static enum svc_err
+jwt_verify_as(struct jwt_key *key, const char *token, size_t len,
     const struct jwt_rules *rules, struct jwt_claims *claims,
-    const char **why)
+    const char **why, int plain)
 {
 	struct jwt_seg		 seg[3];
 	unsigned char		 buf[JWT_SEGMAX + 1];
@@ -1028,6 +1320,9 @@ jwt_verify(struct jwt_key *key, const char *token, size_t len,
 	}
 	if ((rc = jwt_signature(key, token, seg, why)) != SVC_OK)
 		goto out;
+	if (plain && jwt_fast(buf, n, rules, claims) == 0)
+		goto out;	/* rc is SVC_OK */
+	memset(claims, 0, sizeof(*claims));
 	rc = SVC_DENIED;
 	if ((jrc = jwt_json(key, buf, n, &pl)) != JWT_JSON_OK) {
 		*why = jwt_why_payload[jrc];
@@ -1043,6 +1338,22 @@ out:
 		memset(claims, 0, sizeof(*claims));
 	json_object_put(pl);
 	return rc;
+}
+
+enum svc_err
+jwt_verify(struct jwt_key *key, const char *token, size_t len,
+    const struct jwt_rules *rules, struct jwt_claims *claims,
+    const char **why)
+{
+	return jwt_verify_as(key, token, len, rules, claims, why, 0);
+}
+
+enum svc_err
+jwt_verify_claims(struct jwt_key *key, const char *token, size_t len,
+    const struct jwt_rules *rules, struct jwt_claims *claims,
+    const char **why)
+{
+	return jwt_verify_as(key, token, len, rules, claims, why, 1);
 }
 
 void

@@ -12,6 +12,7 @@
 struct json_object;
 
 #define JWT_MAX		8192	/* bytes; longer tokens are refused */
+#define JWT_CLAIMS_TEXT	768	/* jwt_verify_claims: room for the strings */
 
 enum jwt_alg {
 	JWT_HS256,
@@ -33,7 +34,11 @@ struct jwt_rules {
 	int		 allow_expired;	/* a past exp passes (logout only) */
 };
 
-/* What jwt_verify hands back.  Pointers borrow from payload. */
+/*
+ * What jwt_verify hands back.  Pointers borrow from payload, or, when
+ * jwt_verify_claims left payload NULL, from text: so a jwt_claims is
+ * never copied, only pointed to.
+ */
 struct jwt_claims {
 	struct json_object *payload;	/* owned; jwt_claims_free puts it */
 	long long	 user_id;	/* > 0 */
@@ -42,6 +47,7 @@ struct jwt_claims {
 	const char	*jti;		/* NULL when absent */
 	const char	*username;	/* NULL when absent */
 	const char	*fp;		/* password fingerprint, NULL if absent */
+	char		 text[JWT_CLAIMS_TEXT];	/* jwt_verify_claims */
 };
 
 /* "HS256" -> JWT_HS256.  SVC_BADINPUT for anything else ("none" too). */
@@ -84,6 +90,20 @@ enum svc_err	 jwt_sign(struct jwt_key *key, const char *payload, size_t len,
 enum svc_err	 jwt_verify(struct jwt_key *key, const char *token, size_t len,
 		    const struct jwt_rules *rules, struct jwt_claims *claims,
 		    const char **why);
+
+/*
+ * jwt_verify for callers that need only the fields of claims, not the
+ * payload object: the same checks, the same refusals and reasons.  A
+ * payload of plain claims (one object of strings, integers and
+ * literals, member names without escapes) is read by a strict scanner
+ * without building a json-c tree; then claims->payload is NULL and the
+ * strings live in claims->text.  Any other payload takes jwt_verify's
+ * path and claims->payload is set.  Either way the caller calls
+ * jwt_claims_free.
+ */
+enum svc_err	 jwt_verify_claims(struct jwt_key *key, const char *token,
+		    size_t len, const struct jwt_rules *rules,
+		    struct jwt_claims *claims, const char **why);
 
 /* Releases what jwt_verify filled; a zeroed claims is safe. */
 void		 jwt_claims_free(struct jwt_claims *claims);

@@ -54,16 +54,29 @@ log_emit(const char *line, size_t len)
 		log_stderr(line, len);
 }
 
-/* "2026-11-28T19:00:00Z" (ISO 8601, UTC) into buf of sz bytes. */
+/*
+ * "2026-11-28T19:00:00Z" (ISO 8601, UTC) into buf of sz bytes.  A
+ * worker (one thread) logs many lines a second: the text is made once
+ * per second and copied after that.
+ */
 static void
 log_time(char *buf, size_t sz)
 {
+	static time_t	 last = (time_t)-1;
+	static char	 text[32] = "-";
 	struct tm	 tm;
 	time_t		 t = time(NULL);
 
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, sz, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, sz, "-");
+	if (t != last) {
+		if (gmtime_r(&t, &tm) == NULL ||
+		    strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ",
+		    &tm) == 0) {
+			snprintf(text, sizeof(text), "-");
+			last = (time_t)-1;
+		} else
+			last = t;
+	}
+	snprintf(buf, sz, "%s", text);
 }
 
 /*

@@ -65,13 +65,36 @@ resp_reason(int status)
  *
  * A growing buffer that remembers a failed allocation, so builders
  * can append without checking each step and test once at the end.
+ * It starts in its own inline storage, which holds every response of
+ * the contract but the largest 422 lists: the usual request allocates
+ * nothing here.
  */
+#define RESP_INLINE	2048
+
 struct resp_buf {
 	char	*p;
 	size_t	 len;
 	size_t	 cap;
 	int	 failed;
+	char	 inl[RESP_INLINE];
 };
+
+static void
+resp_buf_init(struct resp_buf *b)
+{
+	b->p = b->inl;
+	b->len = 0;
+	b->cap = sizeof(b->inl);
+	b->failed = 0;
+}
+
+static void
+resp_buf_free(struct resp_buf *b)
+{
+	if (b->p != b->inl)
+		free(b->p);
+	b->p = b->inl;
+}
 
 static void
 resp_add(struct resp_buf *b, const char *s, size_t n)
@@ -90,7 +113,12 @@ resp_add(struct resp_buf *b, const char *s, size_t n)
 			}
 			cap *= 2;
 		}
-		if ((p = realloc(b->p, cap)) == NULL) {
+		if (b->p == b->inl) {
+			if ((p = malloc(cap)) != NULL)
+				memcpy(p, b->inl, b->len);
+		} else
+			p = realloc(b->p, cap);
+		if (p == NULL) {
 			b->failed = 1;
 			return;
 		}
@@ -184,10 +212,11 @@ static enum svc_err
 resp_send(struct req *req, int status, int json, const char *headers,
     const char *body, size_t len)
 {
-	struct resp_buf	 b = { NULL, 0, 0, 0 };
+	struct resp_buf	 b;
 	const char	*reason;
-	char		 line[64];
+	char		 line[96];
 	enum svc_err	 rc;
+	int		 n;
 
 	if ((reason = resp_reason(status)) == NULL ||
 	    !resp_headers_ok(headers)) {
@@ -195,27 +224,28 @@ resp_send(struct req *req, int status, int json, const char *headers,
 		    __func__, status);
 		return resp_send_fallback(req);
 	}
+	resp_buf_init(&b);
 	/* RFC 3875, 6.3.3: the Status field carries the code. */
-	snprintf(line, sizeof(line), "Status: %d %s\r\n", status, reason);
-	resp_adds(&b, line);
-	if (json)
-		resp_adds(&b, "Content-Type: application/json\r\n");
+	n = snprintf(line, sizeof(line), "Status: %d %s\r\n%s", status,
+	    reason, json ? "Content-Type: application/json\r\n" : "");
+	resp_add(&b, line, (size_t)n);
 	if (headers != NULL)
 		resp_adds(&b, headers);
 	if (json) {
-		snprintf(line, sizeof(line), "Content-Length: %zu\r\n", len);
-		resp_adds(&b, line);
+		n = snprintf(line, sizeof(line), "Content-Length: %zu\r\n",
+		    len);
+		resp_add(&b, line, (size_t)n);
 	}
 	resp_add(&b, "\r\n", 2);
 	if (json && req->method != REQ_HEAD)
 		resp_add(&b, body, len);
 	if (b.failed) {
-		free(b.p);
+		resp_buf_free(&b);
 		return resp_send_fallback(req);
 	}
 	req->status = status;
 	rc = req_write(req, b.p, b.len);
-	free(b.p);
+	resp_buf_free(&b);
 	return rc;
 }
 
@@ -233,18 +263,19 @@ static enum svc_err
 resp_detail(struct req *req, int status, const char *headers,
     const char *detail)
 {
-	struct resp_buf	 b = { NULL, 0, 0, 0 };
+	struct resp_buf	 b;
 	enum svc_err	 rc;
 
+	resp_buf_init(&b);
 	resp_adds(&b, "{\"detail\": ");
 	resp_addjs(&b, detail);
 	resp_adds(&b, "}");
 	if (b.failed) {
-		free(b.p);
+		resp_buf_free(&b);
 		return resp_send_fallback(req);
 	}
 	rc = resp_json(req, status, headers, b.p, b.len);
-	free(b.p);
+	resp_buf_free(&b);
 	return rc;
 }
 
@@ -257,7 +288,7 @@ resp_error(struct req *req, int status, const char *detail)
 enum svc_err
 resp_method(struct req *req, const char *allow)
 {
-	struct resp_buf	 h = { NULL, 0, 0, 0 };
+	struct resp_buf	 h;
 	enum svc_err	 rc;
 
 	/* RFC 9110, 15.5.6: a 405 must list the methods it allows. */
@@ -265,15 +296,16 @@ resp_method(struct req *req, const char *allow)
 		log_warnx("%s: bad Allow value", __func__);
 		return resp_send_fallback(req);
 	}
+	resp_buf_init(&h);
 	resp_adds(&h, "Allow: ");
 	resp_adds(&h, allow);
 	resp_add(&h, "\r\n", 3);	/* with the NUL */
 	if (h.failed) {
-		free(h.p);
+		resp_buf_free(&h);
 		return resp_send_fallback(req);
 	}
 	rc = resp_detail(req, 405, h.p, "Method Not Allowed");
-	free(h.p);
+	resp_buf_free(&h);
 	return rc;
 }
 
@@ -306,10 +338,11 @@ resp_problem(struct resp_buf *b, const struct resp_problem *p)
 enum svc_err
 resp_unprocessable(struct req *req, const struct resp_problem *p, size_t n)
 {
-	struct resp_buf	 b = { NULL, 0, 0, 0 };
+	struct resp_buf	 b;
 	enum svc_err	 rc;
 	size_t		 i;
 
+	resp_buf_init(&b);
 	resp_adds(&b, "{\"detail\": [");
 	for (i = 0; i < n; i++) {
 		if (i > 0)
@@ -318,11 +351,11 @@ resp_unprocessable(struct req *req, const struct resp_problem *p, size_t n)
 	}
 	resp_adds(&b, "]}");
 	if (b.failed) {
-		free(b.p);
+		resp_buf_free(&b);
 		return resp_send_fallback(req);
 	}
 	rc = resp_json(req, 422, NULL, b.p, b.len);
-	free(b.p);
+	resp_buf_free(&b);
 	return rc;
 }
 

@@ -4,7 +4,8 @@
  * The input is verified as a token against a fixed key, and also
  * signed as a payload and verified back.  A token we signed ourselves
  * may be refused only for what its payload says, never for its
- * encoding, header or signature: anything else aborts.
+ * encoding, header or signature: anything else aborts.  The fast path,
+ * jwt_verify_claims, must give the same answer and reason every time.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -20,8 +21,8 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 static struct jwt_key	*key;
 
 static const struct jwt_rules rules[] = {
-	{ 1700000100, 0, NULL, NULL, NULL },
-	{ 1700000100, 30, "access", "https://auth.example", "api" },
+	{ 1700000100, 0, NULL, NULL, NULL, 0 },
+	{ 1700000100, 30, "access", "https://auth.example", "api", 0 },
 };
 
 /* The refusals that a payload alone can cause. */
@@ -44,6 +45,26 @@ payload_reason(const char *why)
 	return 0;
 }
 
+/* jwt_verify_claims must agree with jwt_verify's rc and why. */
+static void
+fast(const char *tok, size_t len, const struct jwt_rules *r,
+    enum svc_err want, const char *want_why)
+{
+	struct jwt_claims	 c;
+	const char		*why = NULL;
+	enum svc_err		 rc;
+
+	rc = jwt_verify_claims(key, tok, len, r, &c, &why);
+	if (rc != want)
+		abort();
+	if (rc == SVC_OK) {
+		jwt_claims_free(&c);
+		return;
+	}
+	if (why == NULL || want_why == NULL || strcmp(why, want_why) != 0)
+		abort();
+}
+
 static void
 verify(const char *tok, size_t len, const struct jwt_rules *r, int ours)
 {
@@ -52,6 +73,7 @@ verify(const char *tok, size_t len, const struct jwt_rules *r, int ours)
 	enum svc_err		 rc;
 
 	rc = jwt_verify(key, tok, len, r, &c, &why);
+	fast(tok, len, r, rc, why);
 	if (rc == SVC_OK) {
 		if (c.payload == NULL || c.user_id < 1 ||
 		    c.exp <= r->now - r->leeway)
