@@ -240,12 +240,23 @@ req_ctype_parse(const char *s)
 
 #define REQ_CL_NONE	(-1)	/* no CONTENT_LENGTH: no body */
 #define REQ_CL_BAD	(-2)
+#define REQ_CL_CAP	(1L << 30)	/* longer lengths read as this */
+
+/*
+ * CGI: the most of an oversized body that is read and thrown away
+ * before the 413 goes out.  mod_cgid hands the script a Unix socket
+ * for stdin and stdout, and Linux resets such a socket that is closed
+ * with unread input: Apache then reads ECONNRESET instead of our
+ * response and the client gets a truncated one.  Past this much, a
+ * reset is what the client deserves.
+ */
+#define REQ_DRAIN_MAX	(1L << 20)
 
 /*
  * RFC 3875, 4.1.2: CONTENT_LENGTH = "" | 1*digit; empty or absent
  * means no body.  Digits only (no sign, space or hex that strtol would
- * take); values over REQ_BODY_MAX come back as REQ_BODY_MAX + 1, so
- * that no length can overflow.
+ * take); values over REQ_CL_CAP come back as REQ_CL_CAP, so that no
+ * length can overflow.
  */
 static long
 req_content_length(const char *s)
@@ -257,10 +268,10 @@ req_content_length(const char *s)
 	for (; *s != '\0'; s++) {
 		if (*s < '0' || *s > '9')
 			return REQ_CL_BAD;
-		if (v <= REQ_BODY_MAX)
+		if (v <= REQ_CL_CAP)
 			v = v * 10 + (*s - '0');
 	}
-	return v > REQ_BODY_MAX ? REQ_BODY_MAX + 1 : v;
+	return v > REQ_CL_CAP ? REQ_CL_CAP : v;
 }
 
 /*
@@ -299,8 +310,21 @@ req_body_fcgi(struct req *req, long cl)
 static void
 req_body_cgi(struct req *req, long cl)
 {
+	size_t	 n;
+
 	if (cl <= 0)
 		return;
+	if (cl > REQ_BODY_MAX) {
+		/* See REQ_DRAIN_MAX.  The body buffer is scratch here. */
+		req->body_toobig = 1;
+		if (cl > REQ_DRAIN_MAX)
+			cl = REQ_DRAIN_MAX;
+		while (cl > 0 && (n = fread(req->body, 1,
+		    cl < REQ_BODY_MAX ? (size_t)cl : REQ_BODY_MAX,
+		    req->cgi_in)) > 0)
+			cl -= (long)n;
+		return;
+	}
 	if (fread(req->body, 1, (size_t)cl, req->cgi_in) != (size_t)cl)
 		req->body_error = 1;
 	else
@@ -315,10 +339,10 @@ req_body_read(struct req *req)
 	cl = req_content_length(req_param(req, "CONTENT_LENGTH"));
 	if (cl == REQ_CL_BAD)
 		req->body_error = 1;
+	else if (req->cgi)
+		req_body_cgi(req, cl);	/* a 413 drains what it can */
 	else if (cl > REQ_BODY_MAX)
 		req->body_toobig = 1;	/* 413 without reading it */
-	else if (req->cgi)
-		req_body_cgi(req, cl);
 	else
 		req_body_fcgi(req, cl);
 	if (req->body_error || req->body_toobig)

@@ -67,9 +67,10 @@ class Resp:
         return f'{self.status} {self.headers} {self.body[:300]!r}'
 
 
-def request(method, path, body=None, headers=None, timeout=30):
-    """One HTTP/1.1 request on a new connection; returns a Resp."""
-    conn = http.client.HTTPConnection(HOST, PORT, timeout=timeout)
+def request(method, path, body=None, headers=None, timeout=30, port=None):
+    """One HTTP/1.1 request on a new connection; returns a Resp.  port:
+    another web server than E2E_PORT's (tests/deploy: a second host)."""
+    conn = http.client.HTTPConnection(HOST, port or PORT, timeout=timeout)
     hdrs = dict(headers or {})
     if isinstance(body, (dict, list)):
         body = json.dumps(body)
@@ -99,12 +100,13 @@ def record(method, path, resp):
         fh.write(json.dumps(entry) + '\n')
 
 
-def post(path, body=None, headers=None):
-    return request('POST', path, body, headers)
+def post(path, body=None, headers=None, port=None):
+    return request('POST', path, body, headers, port=port)
 
 
-def login(username='alice', password='password123'):
-    return post('/api/login', {'username': username, 'password': password})
+def login(username='alice', password='password123', port=None):
+    return post('/api/login', {'username': username, 'password': password},
+                port=port)
 
 
 def bearer(token):

@@ -535,8 +535,8 @@ test_cgi_bodies(void)
 	cgi_accept(&creq, "POST", "application/json", cl, big,
 	    REQ_BODY_MAX + 1);
 	ok(creq.body_toobig && creq.body_len == 0 &&
-	    ftell(creq.cgi_in) == 0, "cgi: REQ_BODY_MAX + 1 is too big, "
-	    "unread");
+	    ftell(creq.cgi_in) == REQ_BODY_MAX + 1, "cgi: REQ_BODY_MAX + 1 "
+	    "is too big, read and thrown away (mod_cgid resets otherwise)");
 	cgi_done(&creq);
 
 	snprintf(cl, sizeof(cl), "%d", REQ_BODY_MAX);
