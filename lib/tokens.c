@@ -38,6 +38,13 @@ tokens_init(struct tokens *t, const struct cfg *cfg, struct db *db)
 	memset(t, 0, sizeof(*t));
 	t->cfg = cfg;
 	t->db = db;
+	/*
+	 * A random start, so that processes that live for one request
+	 * (plain CGI) still purge on one rotation in TOKENS_PURGE_EVERY.
+	 */
+	if (RAND_bytes((unsigned char *)&t->rotations,
+	    sizeof(t->rotations)) != 1)
+		t->rotations = 0;
 	if ((rc = jwt_alg_parse(cfg->jwt_algorithm, &alg)) != SVC_OK)
 		return rc;
 	if ((rc = jwt_key_new(&t->key, alg, cfg->secret,

@@ -24,13 +24,15 @@ for i in range(64):
     counts.append(expired())
 ok(len(counts) == 64, 'purge: 64 refreshes in a chain all succeed')
 ok(counts and counts[-1] < before, f'purge: expired rows fell from {before} to {counts[-1] if counts else "?"}')
-# Each pool worker purges 64 rows every 4th refresh: 64 refreshes remove
-# at least 64 / 4 * 64 = 1024 rows, whatever worker took them.
-ok(counts and before - counts[-1] >= 1024, f'purge: at least 1024 removed ({before - counts[-1] if counts else 0})')
+# A worker purges 64 rows on one rotation in 4, counting from a random
+# start: a FastCGI pool of 2 purges at least 64 / 4 - 2 = 14 times in
+# 64 refreshes, and plain CGI (one rotation per process) on average 16
+# times, fewer than 5 with a chance under 1 in 4000.  So: >= 5 * 64.
+ok(counts and before - counts[-1] >= 320, f'purge: at least 320 removed ({before - counts[-1] if counts else 0})')
 # Unexpired rows (the live chain) are never purged.
 r = post('/api/refresh', {'refresh_token': tok})
 ok(r.status == 200, 'purge: the live token still refreshes', r)
-# 200 more refreshes purge at least (200 / 4 - 2) * 64 rows: all of them.
+# 200 more refreshes purge about 50 * 64 rows: all of them.
 more = 0
 while expired() > 0 and more < 200 and r.status == 200:
     r = post('/api/refresh', {'refresh_token': r.json()['refresh_token']})

@@ -3,19 +3,22 @@
 inactive user, a '!' (unusable) hash and a wrong password each cost one
 hash of the configured kind, so their median latencies over HTTP agree.
 
-Tolerance: each median within 25 % (or 2 ms, whichever is larger) of
-the wrong-password median.  One PBKDF2 hash at the stack's cost is most
-of a failed login, so a kind that skipped it would be off by far more
-than that, and the test checks that it can tell: a throttled attempt
-(which hashes nothing) must fall outside the same tolerance.  The
-kinds are interleaved so that drift in the machine's load hits all
-alike, and each round deletes the rows its failures left, so that
-neither the per-user nor the per-address limit is reached."""
+A throttled attempt, which hashes nothing, is timed in the same rounds:
+the difference H between its median and the wrong-password median is
+what one hash costs here.  Each kind's median must lie within half of
+H (and within 25 %, or 2 ms, of the wrong-password median, whichever
+is tighter), so a kind that skipped the hash would be off by H and
+fail.  Where H is under 2 ms (plain CGI, whose process start-up is most
+of a request) the hash cannot be told from noise and the comparison is
+skipped with that reason.  The kinds are interleaved so that drift in
+the machine's load hits all alike, and each round deletes the rows its
+failures left, so that neither the per-user nor the per-address limit
+is reached."""
 import os
 import statistics
 import time
 
-from e2e import ok, done, login, create_user, sql
+from e2e import ok, skip, done, login, create_user, sql
 
 TAG = f'{os.getpid() % 100000}{int(time.time()) % 100000}'
 ROUNDS = 30
@@ -39,39 +42,52 @@ def timed(name, password='not-the-password'):
     return time.perf_counter() - t, r.status
 
 
+lock = f'tim-locked-{TAG}'
+
+
+def lock_it():
+    for _ in range(6):
+        login(lock, 'x')
+
+
 for _ in range(3):      # warm up: connections, statements, both workers
     for n in names.values():
         timed(n)
     clear()
 samples = {k: [] for k in names}
+locked = []
 statuses = set()
 for _ in range(ROUNDS):
+    lock_it()
     for kind, n in names.items():
         dt, st = timed(n)
         samples[kind].append(dt)
         statuses.add(st)
+    dt, st = timed(lock)
+    locked.append(dt)
     clear()
 ok(statuses == {401}, 'timing: every attempt was a plain 401', statuses)
 med = {k: statistics.median(v) for k, v in samples.items()}
 base = med['wrong password']
-tol = max(0.25 * base, 0.002)
+nohash = statistics.median(locked)
+hash_cost = base - nohash
+tol = min(max(0.25 * base, 0.002), 0.5 * hash_cost)
 for kind, m in med.items():
     print(f'# {kind:15} median {m * 1000:7.2f} ms  (min {min(samples[kind]) * 1000:.2f}, '
           f'max {max(samples[kind]) * 1000:.2f})')
-for kind in ('unknown user', 'inactive user', "'!' hash"):
-    ok(abs(med[kind] - base) <= tol,
-       f'timing: {kind} within {tol * 1000:.1f} ms of a wrong password '
-       f'({med[kind] * 1000:.2f} vs {base * 1000:.2f} ms)')
-
-# The control: an attempt that costs no hash is visibly faster.
-lock = f'tim-locked-{TAG}'
-for _ in range(5):
-    login(lock, 'x')
-locked = [timed(lock)[0] for _ in range(10)]
-m = statistics.median(locked)
-print(f'# {"throttled":15} median {m * 1000:7.2f} ms (no hash)')
-ok(base - m > tol, f'timing: the tolerance would see a missing hash '
-   f'({m * 1000:.2f} ms without one vs {base * 1000:.2f} ms)')
+print(f'# {"throttled":15} median {nohash * 1000:7.2f} ms (no hash)')
+if hash_cost < 0.002:
+    for kind in ('unknown user', 'inactive user', "'!' hash"):
+        skip(f'timing: {kind}', f'one hash costs {hash_cost * 1000:.2f} ms here, '
+             'under the 2 ms that request noise hides (plain CGI start-up)')
+else:
+    for kind in ('unknown user', 'inactive user', "'!' hash"):
+        ok(abs(med[kind] - base) <= tol,
+           f'timing: {kind} within {tol * 1000:.1f} ms of a wrong password '
+           f'({med[kind] * 1000:.2f} vs {base * 1000:.2f} ms; a hash costs '
+           f'{hash_cost * 1000:.2f} ms)')
+    ok(hash_cost > tol, f'timing: a missing hash would show ({nohash * 1000:.2f} ms '
+       f'without one vs {base * 1000:.2f} ms)')
 
 sql(f"DELETE FROM jwtauth_login_failure WHERE username IN ({in_list}, '{lock}')")
 sql(f"DELETE FROM auth_user WHERE username IN ({in_list})")
