@@ -6,7 +6,6 @@
  */
 #include <string.h>
 
-#include <json-c/json.h>
 
 #include "app.h"
 
@@ -32,20 +31,7 @@ logout(struct app *app, struct req *req, const char *tok)
 static void
 handle(struct app *app, struct req *req)
 {
-	struct json_object *body;
-	struct app_fields f = { 0 };
-	const char *tok;
-
-	if (req->method != REQ_POST) {
-		resp_method(req, "POST");
-		return;
-	}
-	if (app_body(req, 0, &body))
-		return;
-	tok = app_string(body, "refresh_token", &f);
-	if (!app_fields_bad(req, &f))
-		logout(app, req, tok);
-	app_body_free(body);
+	app_refresh_body(app, req, logout);
 }
 
 int

@@ -8,35 +8,6 @@
 #include "app.h"
 
 /*
- * s as a JSON string body (RFC 8259, 7) at out, escaped as resp.c
- * does; out has room for 6 bytes per byte of s plus the quotes.
- * Returns the bytes written.
- */
-static size_t
-profile_str(char *out, const char *s)
-{
-	static const char	 hex[] = "0123456789abcdef";
-	unsigned char		 c;
-	size_t			 o = 0;
-
-	out[o++] = '"';
-	for (; (c = (unsigned char)*s) != '\0'; s++) {
-		if (c == '"' || c == '\\') {
-			out[o++] = '\\';
-			out[o++] = (char)c;
-		} else if (c < 0x20) {
-			memcpy(out + o, "\\u00", 4);
-			out[o + 4] = hex[c >> 4];
-			out[o + 5] = hex[c & 0xf];
-			o += 6;
-		} else
-			out[o++] = (char)c;
-	}
-	out[o++] = '"';
-	return o;
-}
-
-/*
  * {"id": 1, "username": "alice", "email": "alice@example.com"}, in
  * Python's json.dumps spelling like every other body, written straight
  * into one buffer: no JSON objects built and freed per request.
@@ -50,11 +21,15 @@ profile_send(struct req *req, const struct user *u)
 
 	n = snprintf(body, sizeof(body), "{\"id\": %lld, \"username\": ",
 	    u->id);
-	o = (size_t)n;
-	o += profile_str(body + o, u->username);
-	memcpy(body + o, ", \"email\": ", 11);
-	o += 11;
-	o += profile_str(body + o, u->email);
+	o = resp_json_string(body, (size_t)n, sizeof(body), u->username);
+	if (o != 0 && o + 11 < sizeof(body)) {
+		memcpy(body + o, ", \"email\": ", 11);
+		o = resp_json_string(body, o + 11, sizeof(body), u->email);
+	}
+	if (o == 0 || o + 1 >= sizeof(body)) {
+		resp_error(req, 500, "Internal server error");
+		return;
+	}
 	body[o++] = '}';
 	resp_json(req, 200, NULL, body, o);
 }

@@ -168,6 +168,26 @@ app_fields_bad(struct req *req, const struct app_fields *f)
 }
 
 void
+app_refresh_body(struct app *app, struct req *req,
+    void (*act)(struct app *, struct req *, const char *))
+{
+	struct json_object *body;
+	struct app_fields f = { 0 };
+	const char *tok;
+
+	if (req->method != REQ_POST) {
+		resp_method(req, "POST");
+		return;
+	}
+	if (app_body(req, 0, &body))
+		return;
+	tok = app_string(body, "refresh_token", &f);
+	if (!app_fields_bad(req, &f))
+		act(app, req, tok);
+	app_body_free(body);
+}
+
+void
 app_unavailable(struct req *req)
 {
 	resp_error(req, 503, "Service unavailable");

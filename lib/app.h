@@ -66,6 +66,14 @@ struct app_fields {
 const char	*app_string(struct json_object *obj, const char *name,
 		    struct app_fields *f);
 
+/*
+ * The shape of refresh and logout: POST {"refresh_token": "..."}.
+ * Answers 405, 400, 413 or 422 itself; otherwise calls act with the
+ * token, then wipes the body.
+ */
+void		 app_refresh_body(struct app *app, struct req *req,
+		    void (*act)(struct app *, struct req *, const char *));
+
 /* Answers 422 when f holds problems; returns non-zero if it did. */
 int		 app_fields_bad(struct req *req, const struct app_fields *f);
 

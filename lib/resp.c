@@ -168,6 +168,34 @@ resp_addjs(struct resp_buf *b, const char *s)
 	resp_add(b, "\"", 1);
 }
 
+size_t
+resp_json_string(char *buf, size_t off, size_t size, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char c;
+
+	if (off + 1 >= size)
+		return 0;
+	buf[off++] = '"';
+	for (; (c = (unsigned char)*s) != '\0'; s++) {
+		if (off + 7 >= size)
+			return 0;
+		if (c == '"' || c == '\\') {
+			buf[off++] = '\\';
+			buf[off++] = (char)c;
+		} else if (c < 0x20) {
+			memcpy(buf + off, "\\u00", 4);
+			buf[off + 4] = hex[c >> 4];
+			buf[off + 5] = hex[c & 0xf];
+			off += 6;
+		} else
+			buf[off++] = (char)c;
+	}
+	buf[off++] = '"';
+	buf[off] = '\0';
+	return off;
+}
+
 /*
  * Sending
  * =======

@@ -12,6 +12,7 @@
 #include "cfg.h"
 #include "db.h"
 #include "log.h"
+#include "resp.h"
 #include "tokens.h"
 #include "users.h"
 
@@ -175,35 +176,6 @@ tokens_user_ok(struct tokens *t, const struct jwt_claims *c,
 	return CRYPTO_memcmp(fp, c->fp, TOKENS_FP_LEN) == 0;
 }
 
-/* Appends s to buf as a JSON string; returns the new length or 0. */
-static size_t
-tokens_json_str(char *buf, size_t off, size_t size, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char c;
-
-	if (off + 1 >= size)
-		return 0;
-	buf[off++] = '"';
-	for (; (c = (unsigned char)*s) != '\0'; s++) {
-		if (off + 7 >= size)
-			return 0;
-		if (c == '"' || c == '\\') {
-			buf[off++] = '\\';
-			buf[off++] = (char)c;
-		} else if (c < 0x20) {
-			memcpy(buf + off, "\\u00", 4);
-			buf[off + 4] = hex[c >> 4];
-			buf[off + 5] = hex[c & 0xf];
-			off += 6;
-		} else
-			buf[off++] = (char)c;
-	}
-	buf[off++] = '"';
-	buf[off] = '\0';
-	return off;
-}
-
 /* ,"iss":"..","aud":".." when configured. */
 static size_t
 tokens_iss_aud(struct tokens *t, char *buf, size_t off, size_t size)
@@ -219,7 +191,7 @@ tokens_iss_aud(struct tokens *t, char *buf, size_t off, size_t size)
 		if (off + n >= size)
 			return 0;
 		memcpy(buf + off, names[i], n);
-		off = tokens_json_str(buf, off + n, size, vals[i]);
+		off = resp_json_string(buf, off + n, size, vals[i]);
 	}
 	return off;
 }
@@ -241,7 +213,7 @@ tokens_sign(struct tokens *t, const struct user *u, const char *type,
 	off = (size_t)len;
 	if (strcmp(type, "access") == 0) {
 		memcpy(payload + off, ",\"username\":", 12);
-		off = tokens_json_str(payload, off + 12, sizeof(payload),
+		off = resp_json_string(payload, off + 12, sizeof(payload),
 		    u->username);
 	}
 	off = tokens_iss_aud(t, payload, off, sizeof(payload));
