@@ -121,8 +121,11 @@ req_log_sink(void *arg, const char *line, size_t len)
 	struct req	*req = arg;
 
 	if (req->fcgx.err != NULL && len <= INT_MAX) {
+		/*
+		 * No flush: FCGX_Finish_r sends the stream once, with the
+		 * response, instead of one more write per line.
+		 */
 		FCGX_PutStr(line, (int)len, req->fcgx.err);
-		FCGX_FFlush(req->fcgx.err);
 		return;
 	}
 	while (write(STDERR_FILENO, line, len) == -1 && errno == EINTR)

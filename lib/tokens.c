@@ -1,9 +1,12 @@
 /*
  * tokens.c: making, checking and rotating the contract's tokens.
  */
+#include <sys/random.h>
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -42,10 +45,12 @@ tokens_init(struct tokens *t, const struct cfg *cfg, struct db *db)
 	/*
 	 * A random start, so that processes that live for one request
 	 * (plain CGI) still purge on one rotation in TOKENS_PURGE_EVERY.
+	 * Not a secret: getrandom(2), since RAND_bytes would seed
+	 * OpenSSL's DRBG, more than half of a CGI profile request.
 	 */
-	if (RAND_bytes((unsigned char *)&t->rotations,
-	    sizeof(t->rotations)) != 1)
-		t->rotations = 0;
+	if (getrandom(&t->rotations, sizeof(t->rotations), GRND_NONBLOCK) !=
+	    (ssize_t)sizeof(t->rotations))
+		t->rotations = (unsigned)getpid();
 	if ((rc = jwt_alg_parse(cfg->jwt_algorithm, &alg)) != SVC_OK)
 		return rc;
 	if ((rc = jwt_key_new(&t->key, alg, cfg->secret,
