@@ -19,6 +19,7 @@
 #include "cfg.h"
 #include "db.h"
 #include "log.h"
+#include "dbtest.h"
 #include "tap.h"
 
 static struct cfg	 cfg;
@@ -32,16 +33,6 @@ static char sql_sel[512], sql_ins[512], sql_upd[512], sql_del[512],
 struct stmts {
 	int	 sel, ins, upd, del, connid;
 };
-
-static void
-skip_all(const char *why)
-{
-	printf("1..0 # SKIP no database: make check runs this with the "
-	    "stack up (JWTAUTH_CONFIG)\n");
-	if (why != NULL)
-		fprintf(stderr, "# %s\n", why);
-	exit(0);
-}
 
 static double
 now_sec(void)
@@ -492,16 +483,11 @@ cleanup(struct db *db, const struct stmts *s)
 int
 main(void)
 {
-	char err[512];
 	struct db *db;
 	struct stmts s;
 
 	log_init("test-db");
-	if (getenv("JWTAUTH_CONFIG") == NULL ||
-	    getenv("JWTAUTH_CONFIG")[0] == '\0')
-		skip_all(NULL);
-	if (cfg_load(&cfg, cfg_path(), err, sizeof(err)) != SVC_OK)
-		skip_all(err);
+	dbtest_config(&cfg);
 	snprintf(prefix, sizeof(prefix), "unit-%ld-db-", (long)getpid());
 	snprintf(like, sizeof(like), "%s%%", prefix);
 	make_sql();
