@@ -19,6 +19,23 @@ app_fail(const char *program, const char *what, enum svc_err rc)
 	return 1;
 }
 
+/*
+ * OpenSSL's default set-up loads every error string and copies the
+ * legacy cipher and digest name tables into its provider name map, and
+ * an atexit handler frees it all again: 4.5 of the 10.5 million
+ * instructions of a plain CGI request (callgrind), for error text we
+ * never print and names we never look up (algorithms are fetched by
+ * their provider names; the database client's TLS is not used).  The
+ * config file, openssl.cnf, is still loaded.
+ */
+int
+app_openssl_init(void)
+{
+	return OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS |
+	    OPENSSL_INIT_NO_ADD_ALL_CIPHERS | OPENSSL_INIT_NO_ADD_ALL_DIGESTS |
+	    OPENSSL_INIT_NO_ATEXIT, NULL) == 1 ? 0 : -1;
+}
+
 /* Everything that lives as long as the process. */
 static int
 app_init(struct app *app, const char *program)
@@ -28,6 +45,8 @@ app_init(struct app *app, const char *program)
 
 	app->program = program;
 	log_init(program);
+	if (app_openssl_init() != 0)
+		return app_fail(program, "OpenSSL", SVC_CRYPTO);
 	if (cfg_load(&app->cfg, cfg_path(), err, sizeof(err)) != SVC_OK) {
 		fprintf(stderr, "%s: %s\n", program, err);
 		return 1;

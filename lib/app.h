@@ -41,6 +41,12 @@ int		 app_main(struct app *app, const char *program,
 		    app_handler handle);
 
 /*
+ * OpenSSL's set-up as app_main does it, without the parts jwtauth does
+ * not use.  Call before any other OpenSSL call; -1 on failure.
+ */
+int		 app_openssl_init(void);
+
+/*
  * Reads the body as a JSON object (or, with form set and a form
  * Content-Type, as form fields).  On failure it has already answered
  * 413, 400 or 422 and returns non-zero.  The caller puts *obj.

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
 #include "b64.h"
 #include "jwt.h"
 #include "tap.h"
@@ -1100,6 +1101,11 @@ test_allow_expired(void)
 int
 main(void)
 {
+	/* The programs sign and verify under this set-up: so do the tests. */
+	if (app_openssl_init() != 0) {
+		printf("Bail out! app_openssl_init\n");
+		return 1;
+	}
 	if (jwt_key_new(&key, JWT_HS256, (const unsigned char *)SECRET,
 	    strlen(SECRET)) != SVC_OK ||
 	    jwt_key_new(&other, JWT_HS256, (const unsigned char *)OTHER,

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app.h"
 #include "log.h"
 #include "pw.h"
 #include "tap.h"
@@ -741,6 +742,8 @@ main(void)
 {
 	log_init("test-pw");
 	log_set_sink(sink, NULL);
+	/* The programs hash under this set-up: so do the tests. */
+	ok(app_openssl_init() == 0, "app_openssl_init");
 	test_vectors();
 	test_unusable();
 	test_malformed();
