@@ -127,7 +127,7 @@ tokens_fingerprint(struct tokens *t, const char *pwhash, char *out)
 	memcpy(msg + sizeof(label) - 1, pwhash, hlen);
 	rc = jwt_hmac(t->key, msg, sizeof(label) - 1 + hlen, mac,
 	    sizeof(mac), &mlen);
-	OPENSSL_cleanse(msg, sizeof(msg));
+	OPENSSL_cleanse(msg, sizeof(label) - 1 + hlen);
 	if (rc != SVC_OK)
 		return rc;
 	b64_encode(mac, 8, out);
