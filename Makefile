@@ -129,7 +129,7 @@ fuzz:
 valgrind: $(UNITS)
 	@tests/tap-run --valgrind $(UNITS)
 
-install: all
+install: programs
 	install -d $(DESTDIR)$(PREFIX)/lib/jwtauth/cgi-bin $(DESTDIR)$(PREFIX)/bin \
 		$(DESTDIR)$(PREFIX)/share/jwtauth/sql
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/lib/jwtauth/cgi-bin/
