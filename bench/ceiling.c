@@ -71,8 +71,11 @@ main(void)
 		users = atoll(env);
 	if ((env = getenv("BENCH_ID_FIRST")) != NULL && atoll(env) > 0)
 		first = atoll(env);
-	if (app_openssl_init() != 0 ||
-	    cfg_load(&cfg, cfg_path(), err, sizeof(err)) != SVC_OK) {
+	if (app_openssl_init() != 0) {
+		fprintf(stderr, "ceiling: OpenSSL set-up failed\n");
+		return 1;
+	}
+	if (cfg_load(&cfg, cfg_path(), err, sizeof(err)) != SVC_OK) {
 		fprintf(stderr, "ceiling: %s\n", err);
 		return 1;
 	}
