@@ -93,78 +93,14 @@ static const char *const pw_argon2_names[PW_ARGON2_TYPE__MAX] = {
 	[PW_ARGON2_ID] = "argon2id",
 };
 
-/* Django's name (NULL: not a Django algorithm) and what we print. */
-static const struct pw_def {
-	const char	*name;
-	const char	*label;
-	const EVP_MD	*(*md)(void);	/* pbkdf2 */
-	size_t		 dklen;		/* pbkdf2: the digest size */
-} pw_defs[PW_ALG__MAX] = {
-	[PW_PBKDF2_SHA256] = { "pbkdf2_sha256", "pbkdf2_sha256",
-	    EVP_sha256, 32 },
-	[PW_PBKDF2_SHA1] = { "pbkdf2_sha1", "pbkdf2_sha1", EVP_sha1, 20 },
-	[PW_ARGON2] = { "argon2", "argon2", NULL, 0 },
-	[PW_SCRYPT] = { "scrypt", "scrypt", NULL, 0 },
-	[PW_BCRYPT_SHA256] = { "bcrypt_sha256", "bcrypt_sha256", NULL, 0 },
-	[PW_BCRYPT] = { "bcrypt", "bcrypt", NULL, 0 },
-	[PW_CRYPT_BCRYPT] = { NULL, "crypt $2b$", NULL, 0 },
-	[PW_CRYPT_SHA256] = { NULL, "crypt $5$", NULL, 0 },
-	[PW_CRYPT_SHA512] = { NULL, "crypt $6$", NULL, 0 },
-	[PW_CRYPT_YESCRYPT] = { NULL, "crypt $y$", NULL, 0 },
-	[PW_UNUSABLE] = { NULL, "unusable", NULL, 0 },
+/* PBKDF2's digest: a key as long as one digest (Django). */
+static const struct pw_pbkdf2_def {
+	const EVP_MD	*(*md)(void);
+	size_t		 dklen;
+} pw_pbkdf2_defs[PW_ALG__MAX] = {
+	[PW_PBKDF2_SHA256] = { EVP_sha256, 32 },
+	[PW_PBKDF2_SHA1] = { EVP_sha1, 20 },
 };
-
-/* ---- names and policies ------------------------------------------ */
-
-/* Django's name of len bytes -> algorithm; SVC_BADINPUT when none. */
-static enum svc_err
-pw_alg_lookup(const char *name, size_t len, enum pw_alg *alg)
-{
-	size_t	 i;
-
-	for (i = 0; i < PW_ALG__MAX; i++) {
-		if (pw_defs[i].name == NULL)
-			continue;
-		if (strlen(pw_defs[i].name) == len &&
-		    memcmp(pw_defs[i].name, name, len) == 0) {
-			*alg = (enum pw_alg)i;
-			return SVC_OK;
-		}
-	}
-	return SVC_BADINPUT;
-}
-
-enum svc_err
-pw_alg_parse(const char *name, enum pw_alg *alg)
-{
-	if (name == NULL)
-		return SVC_BADINPUT;
-	return pw_alg_lookup(name, strlen(name), alg);
-}
-
-const char *
-pw_alg_name(enum pw_alg alg)
-{
-	if ((unsigned)alg >= PW_ALG__MAX)
-		return "unknown";
-	return pw_defs[alg].label;
-}
-
-void
-pw_policy_init(struct pw_policy *policy, enum pw_alg alg,
-    unsigned pbkdf2_iterations)
-{
-	memset(policy, 0, sizeof(*policy));
-	policy->alg = alg;
-	policy->iterations = pbkdf2_iterations;
-	policy->argon2_m = PW_ARGON2_DEFAULT_M;
-	policy->argon2_t = PW_ARGON2_DEFAULT_T;
-	policy->argon2_p = PW_ARGON2_DEFAULT_P;
-	policy->scrypt_n = PW_SCRYPT_DEFAULT_N;
-	policy->scrypt_r = PW_SCRYPT_DEFAULT_R;
-	policy->scrypt_p = PW_SCRYPT_DEFAULT_P;
-	policy->bcrypt_cost = PW_BCRYPT_DEFAULT_COST;
-}
 
 /* policy with its zero fields replaced by Django's defaults. */
 static void
@@ -371,7 +307,8 @@ pw_parse_pbkdf2(const char *p, struct pw_parsed *pp)
 	pp->salt_len = (size_t)(e - p);
 	pp->hash = next;
 	pp->hash_len = strlen(next);
-	return pw_check_b64pad(pp->hash, pp->hash_len, pw_defs[pp->alg].dklen);
+	return pw_check_b64pad(pp->hash, pp->hash_len,
+	    pw_pbkdf2_defs[pp->alg].dklen);
 }
 
 /*
@@ -713,7 +650,7 @@ pw_pbkdf2(enum pw_alg alg, const char *password, size_t len,
     const char *salt, size_t salt_len, unsigned iterations, char *b64)
 {
 	unsigned char	 dk[PW_DK_MAX];
-	const struct pw_def *d = &pw_defs[alg];
+	const struct pw_pbkdf2_def *d = &pw_pbkdf2_defs[alg];
 	size_t		 n = 0;
 
 	if (d->md == NULL || len > INT_MAX || salt_len > INT_MAX ||
@@ -998,7 +935,7 @@ pw_verify(const char *password, size_t len, const char *encoded)
 	case PW_BCRYPT_SHA256:
 	case PW_BCRYPT:
 		return pw_verify_bcrypt(password, len,
-		    encoded + strlen(pw_defs[pp.alg].name) + 1, pp.alg);
+		    encoded + strlen(pw_alg_django(pp.alg)) + 1, pp.alg);
 	case PW_CRYPT_BCRYPT:
 		return pw_verify_bcrypt(password, len, encoded, pp.alg);
 	case PW_CRYPT_SHA256:
@@ -1077,7 +1014,7 @@ pw_encode(const struct pw_policy *pol, const char *password, size_t len,
 		if (pw_pbkdf2(pol->alg, password, len, salt, PW_SALT_LEN,
 		    pol->iterations, b64) != 0)
 			rc = pw_print(out, outsz, "%s$%u$%s$%s",
-			    pw_defs[pol->alg].name, pol->iterations, salt, b64);
+			    pw_alg_django(pol->alg), pol->iterations, salt, b64);
 		break;
 	case PW_SCRYPT:
 		if (pw_scrypt(password, len, salt, PW_SALT_LEN, pol->scrypt_n,
@@ -1115,7 +1052,7 @@ pw_encode(const struct pw_policy *pol, const char *password, size_t len,
 			}
 			break;
 		}
-		rc = pw_print(out, outsz, "%s$%s", pw_defs[pol->alg].name, res);
+		rc = pw_print(out, outsz, "%s$%s", pw_alg_django(pol->alg), res);
 		break;
 	default:
 		rc = SVC_BADINPUT;

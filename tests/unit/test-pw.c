@@ -319,7 +319,6 @@ static void
 test_parse(void)
 {
 	struct pw_parsed pp;
-	enum pw_alg	 alg;
 
 	is_once(pw_parse(vectors[0].encoded, &pp), SVC_OK, "parse sha256");
 	is_int(pp.alg, PW_PBKDF2_SHA256, "parse: alg");
@@ -336,36 +335,6 @@ test_parse(void)
 	is_int(pp.iterations, 100000000, "100M iterations value");
 	is_once(pw_parse("pbkdf2_sha256$1$a b$w7fmysQbs9GO6XvtzEilJ/JnVFQ4F+"
 	    "Mzrv6Mnny5cgw=", &pp), SVC_OK, "space in salt parses");
-
-	is_once(pw_alg_parse("pbkdf2_sha256", &alg), SVC_OK, "alg sha256");
-	is_int(alg, PW_PBKDF2_SHA256, "alg sha256 value");
-	is_once(pw_alg_parse("pbkdf2_sha1", &alg), SVC_OK, "alg sha1");
-	is_int(alg, PW_PBKDF2_SHA1, "alg sha1 value");
-	is_once(pw_alg_parse("argon2", &alg), SVC_OK, "alg argon2");
-	is_int(alg, PW_ARGON2, "alg argon2 value");
-	is_once(pw_alg_parse("scrypt", &alg), SVC_OK, "alg scrypt");
-	is_int(alg, PW_SCRYPT, "alg scrypt value");
-	is_once(pw_alg_parse("bcrypt_sha256", &alg), SVC_OK,
-	    "alg bcrypt_sha256");
-	is_int(alg, PW_BCRYPT_SHA256, "alg bcrypt_sha256 value");
-	is_once(pw_alg_parse("bcrypt", &alg), SVC_OK, "alg bcrypt");
-	is_int(alg, PW_BCRYPT, "alg bcrypt value");
-	is_once(pw_alg_parse("argon2id", &alg), SVC_BADINPUT,
-	    "alg argon2id (a variant, not a Django name)");
-	is_once(pw_alg_parse("crypt $6$", &alg), SVC_BADINPUT,
-	    "alg crypt label is not writable");
-	is_once(pw_alg_parse("unusable", &alg), SVC_BADINPUT,
-	    "alg unusable label");
-	ok(strcmp(pw_alg_name(PW_CRYPT_YESCRYPT), "crypt $y$") == 0 &&
-	    strcmp(pw_alg_name(PW_ARGON2), "argon2") == 0 &&
-	    strcmp(pw_alg_name(PW_ALG__MAX), "unknown") == 0, "pw_alg_name");
-	is_once(pw_alg_parse("pbkdf2_sha2566", &alg), SVC_BADINPUT,
-	    "alg longer name");
-	is_once(pw_alg_parse("pbkdf2_sha", &alg), SVC_BADINPUT,
-	    "alg prefix");
-	is_once(pw_alg_parse("", &alg), SVC_BADINPUT, "alg empty");
-	is_once(pw_alg_parse("!", &alg), SVC_BADINPUT, "alg '!'");
-	is_once(pw_alg_parse(NULL, &alg), SVC_BADINPUT, "alg NULL");
 }
 
 /* The vector called name (it must exist). */
@@ -575,18 +544,6 @@ test_rehash(void)
 	    "crypt $y$: always");
 }
 
-static void
-test_policy(void)
-{
-	struct pw_policy p;
-
-	pw_policy_init(&p, PW_ARGON2, 777);
-	ok(p.alg == PW_ARGON2 && p.iterations == 777 &&
-	    p.argon2_m == 102400 && p.argon2_t == 2 && p.argon2_p == 8 &&
-	    p.scrypt_n == 16384 && p.scrypt_r == 8 && p.scrypt_p == 5 &&
-	    p.bcrypt_cost == 12, "pw_policy_init: Django's defaults");
-}
-
 /* Makes with policy, checks the prefix, round trip, no rehash. */
 static void
 make_one(const char *what, const struct pw_policy *pol, const char *prefix)
@@ -751,7 +708,6 @@ main(void)
 	test_parse_formats();
 	test_crypt_edges();
 	test_rehash();
-	test_policy();
 	test_make();
 	test_dummy();
 	return tap_done();
