@@ -55,26 +55,59 @@ log_emit(const char *line, size_t len)
 }
 
 /*
- * "2026-11-28T19:00:00Z" (ISO 8601, UTC) into buf of sz bytes.  A
- * worker (one thread) logs many lines a second: the text is made once
- * per second and copied after that.
+ * The civil date of a count of days since 1970-01-01 (proleptic
+ * Gregorian), by 400-year eras of 146097 days that start on March 1st
+ * so that a leap day ends its year.  Not gmtime_r: its first call
+ * loads /etc/localtime (tzset), six system calls and a buffer that
+ * each plain CGI request would pay for a UTC stamp.
+ */
+static void
+log_civil(long long days, long long *y, int *m, int *d)
+{
+	long long	 z = days + 719468;	/* days since 0000-03-01 */
+	long long	 era = (z >= 0 ? z : z - 146096) / 146097;
+	long long	 doe = z - era * 146097;	/* [0, 146096] */
+	long long	 yoe, doy, mp;
+
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);	/* from March 1st */
+	mp = (5 * doy + 2) / 153;			/* 0 is March */
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+void
+log_utc(time_t t, char *buf, size_t sz)
+{
+	long long	 days = (long long)t / 86400, secs = (long long)t % 86400;
+	long long	 y;
+	int		 m, d;
+
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	log_civil(days, &y, &m, &d);
+	snprintf(buf, sz, "%04lld-%02d-%02dT%02d:%02d:%02dZ", y, m, d,
+	    (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+}
+
+/*
+ * The stamp of now into buf of sz bytes.  A worker (one thread) logs
+ * many lines a second: the text is made once per second and copied
+ * after that.
  */
 static void
 log_time(char *buf, size_t sz)
 {
 	static time_t	 last = (time_t)-1;
 	static char	 text[32] = "-";
-	struct tm	 tm;
 	time_t		 t = time(NULL);
 
 	if (t != last) {
-		if (gmtime_r(&t, &tm) == NULL ||
-		    strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ",
-		    &tm) == 0) {
-			snprintf(text, sizeof(text), "-");
-			last = (time_t)-1;
-		} else
-			last = t;
+		log_utc(t, text, sizeof(text));
+		last = t;
 	}
 	snprintf(buf, sz, "%s", text);
 }

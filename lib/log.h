@@ -6,6 +6,7 @@
 #define LOG_H
 
 #include <stddef.h>
+#include <time.h>
 
 /*
  * Where lines go.  Under FastCGI the request's error stream (the web
@@ -27,6 +28,9 @@ void	log_set_sink(log_sink sink, void *arg);
  */
 void	log_request(int status, long long user_id, const char *addr,
 	    long long usec);
+
+/* t as "2026-11-28T19:00:00Z" (ISO 8601, UTC) into buf of sz (>= 21). */
+void	log_utc(time_t t, char *buf, size_t sz);
 
 /* A warning: "<time> <program>: <message>".  Callers name __func__. */
 void	log_warnx(const char *fmt, ...)

@@ -142,6 +142,46 @@ test_program(void)
 	log_init("login");
 }
 
+/* log_utc against glibc's gmtime_r for t; 1 when they agree. */
+static int
+utc_agrees(time_t t, char *got_s, char *want_s, size_t sz)
+{
+	struct tm	 tm;
+
+	log_utc(t, got_s, sz);
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(want_s, sz, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return 0;
+	return strcmp(got_s, want_s) == 0;
+}
+
+/*
+ * Every day from 1900 to 2500 (leap days, century and 400-year
+ * rules), at times that step through the seconds of a day, and the
+ * edges: the epoch, the second before it, leap days, the last second
+ * of year 9999.
+ */
+static void
+test_utc(void)
+{
+	static const time_t	 edges[] = { 0, -1, 59, 86399, 86400,
+	    951782400, 951868799, 4107456000, 4107542400, -2208988800,
+	    -2203891200, 253402300799, 1795910187 };
+	char		 g[32], w[32];
+	long long	 day, bad = 0, n = 0;
+	size_t		 i;
+
+	for (day = -25567; day < 194284; day++, n++)
+		if (!utc_agrees((time_t)(day * 86400 + (day * 7919) % 86400),
+		    g, w, sizeof(g)) && bad++ == 0)
+			printf("# first difference: %s, gmtime_r %s\n", g, w);
+	ok(bad == 0, "log_utc: %lld days from 1900 to 2500 agree with "
+	    "gmtime_r (%lld differ)", n, bad);
+	for (i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		ok(utc_agrees(edges[i], g, w, sizeof(g)),
+		    "log_utc(%lld): %s (gmtime_r %s)", (long long)edges[i], g, w);
+}
+
 int
 main(void)
 {
@@ -151,5 +191,6 @@ main(void)
 	test_request_injection();
 	test_warnx();
 	test_program();
+	test_utc();
 	return tap_done();
 }
