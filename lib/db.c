@@ -1,6 +1,8 @@
 /*
  * db.c: the process's database connection and prepared statements.
  */
+#include <sys/prctl.h>
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +111,25 @@ db_options(MYSQL *conn, const struct cfg *cfg)
 	mysql_options(conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 }
 
+/*
+ * libmariadb's socket connect always sleeps usleep(1) once after
+ * connect(2) succeeds (ma_pvio_socket.c), and the default 50 us timer
+ * slack stretches that sleep: with 1 ns of slack a connect over the
+ * local socket took 150 us instead of 190 (medians of 300 here), which
+ * a plain CGI request pays each time.  Only this process's own timers
+ * are affected, and none of them needs the slack.
+ */
+static void
+db_tight_timers(void)
+{
+	static int	 done;
+
+	if (!done) {
+		(void)prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+		done = 1;
+	}
+}
+
 enum svc_err
 db_connect(struct db *db)
 {
@@ -121,6 +142,7 @@ db_connect(struct db *db)
 	if ((db->conn = mysql_init(NULL)) == NULL)
 		return SVC_NOMEM;
 	db_options(db->conn, cfg);
+	db_tight_timers();
 	if (mysql_real_connect(db->conn, cfg->db_host, cfg->db_user,
 	    cfg->db_password, cfg->db_name, cfg->db_port, cfg->db_socket,
 	    0) == NULL) {
