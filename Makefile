@@ -36,16 +36,17 @@ endif
 override BUILD := $(BUILD)/static
 PKG_LD	!= pkg-config --static --libs $(PKGS) 2>/dev/null || true
 LDSTATIC = -static-pie
-# Each CGI request pays for every page that start-up relocation writes
-# or reads: drop unreferenced sections, and pack the relative
-# relocations (DT_RELR, glibc 2.36): 7 KiB of table instead of 540.
-LINK_STATIC = -Wl,--gc-sections -Wl,-z,pack-relative-relocs
+# Each CGI request pays for every page that start-up relocation reads:
+# pack the relative relocations (DT_RELR, glibc 2.36), 7 KiB of table
+# instead of 540.
+LINK_STATIC = -Wl,-z,pack-relative-relocs
 endif
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CF)
 LDLIBS	 = $(LDSTATIC) $(PKG_LD) -lfcgi -lcrypt
-# --as-needed: a program records only the libraries it calls, so profile,
-# refresh and logout (no password hashing) do not map libargon2 and
-# libcrypt at each start.
+# --as-needed (Debian's gcc passes it already; other drivers may not): a
+# program records only the libraries it calls.  With pw.c apart from
+# pwalg.c, profile, refresh and logout hash nothing and so do not map
+# libargon2 and libcrypt at each start.
 ALL_LDFLAGS = -Wl,--as-needed $(LINK_STATIC) $(LDFLAGS)
 
 LIB_SRC	 = $(wildcard lib/*.c)

@@ -29,7 +29,10 @@ void	log_set_sink(log_sink sink, void *arg);
 void	log_request(int status, long long user_id, const char *addr,
 	    long long usec);
 
-/* t as "2026-11-28T19:00:00Z" (ISO 8601, UTC) into buf of sz (>= 21). */
+/*
+ * t as "2026-11-28T19:00:00Z" (ISO 8601, UTC) into buf of sz (>= 21):
+ * exact for the years 0 to 9999, which ISO 8601 writes with 4 digits.
+ */
 void	log_utc(time_t t, char *buf, size_t sz);
 
 /* A warning: "<time> <program>: <message>".  Callers name __func__. */

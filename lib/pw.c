@@ -934,8 +934,9 @@ pw_verify(const char *password, size_t len, const char *encoded)
 		return pw_verify_scrypt(password, len, &pp);
 	case PW_BCRYPT_SHA256:
 	case PW_BCRYPT:
+		/* pw_parse found the '$' after Django's name. */
 		return pw_verify_bcrypt(password, len,
-		    encoded + strlen(pw_alg_django(pp.alg)) + 1, pp.alg);
+		    strchr(encoded, '$') + 1, pp.alg);
 	case PW_CRYPT_BCRYPT:
 		return pw_verify_bcrypt(password, len, encoded, pp.alg);
 	case PW_CRYPT_SHA256:

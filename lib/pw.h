@@ -13,6 +13,7 @@
 #include "svc.h"
 
 #define PW_ENCODED_MAX	256	/* Django's column is varchar(128) */
+#define PW_ARGON2_HASH_LEN	32	/* argon2-cffi >= 21.2 */
 
 enum pw_argon2_type {
 	PW_ARGON2_D,

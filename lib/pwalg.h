@@ -18,7 +18,6 @@
 #define PW_ARGON2_DEFAULT_M	102400	/* Argon2PasswordHasher, KiB */
 #define PW_ARGON2_DEFAULT_T	2
 #define PW_ARGON2_DEFAULT_P	8
-#define PW_ARGON2_HASH_LEN	32	/* argon2-cffi >= 21.2 */
 #define PW_SCRYPT_DEFAULT_N	16384	/* ScryptPasswordHasher: 2**14 */
 #define PW_SCRYPT_DEFAULT_R	8
 #define PW_SCRYPT_DEFAULT_P	5

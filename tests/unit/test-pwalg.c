@@ -8,13 +8,6 @@
 #include "pwalg.h"
 #include "tap.h"
 
-/* tap.h's is_int evaluates got twice; a call passed here runs once. */
-static void
-is_once(long long got, long long want, const char *name)
-{
-	is_int(got, want, name);
-}
-
 static void
 test_parse(void)
 {
@@ -29,30 +22,32 @@ test_parse(void)
 		{ "bcrypt_sha256", PW_BCRYPT_SHA256 },
 		{ "bcrypt", PW_BCRYPT },
 	};
+	const char	*name;
 	enum pw_alg	 alg;
 	size_t		 i;
 
 	for (i = 0; i < sizeof(django) / sizeof(django[0]); i++) {
 		alg = PW_ALG__MAX;
-		is_once(pw_alg_parse(django[i].name, &alg), SVC_OK,
+		is_int(pw_alg_parse(django[i].name, &alg), SVC_OK,
 		    django[i].name);
 		is_int(alg, django[i].alg, "its value");
-		ok(strcmp(pw_alg_django(alg), django[i].name) == 0,
+		name = pw_alg_django(alg);
+		ok(name != NULL && strcmp(name, django[i].name) == 0,
 		    "pw_alg_django gives the name back");
 	}
-	is_once(pw_alg_parse("argon2id", &alg), SVC_BADINPUT,
+	is_int(pw_alg_parse("argon2id", &alg), SVC_BADINPUT,
 	    "alg argon2id (a variant, not a Django name)");
-	is_once(pw_alg_parse("crypt $6$", &alg), SVC_BADINPUT,
+	is_int(pw_alg_parse("crypt $6$", &alg), SVC_BADINPUT,
 	    "alg crypt label is not writable");
-	is_once(pw_alg_parse("unusable", &alg), SVC_BADINPUT,
+	is_int(pw_alg_parse("unusable", &alg), SVC_BADINPUT,
 	    "alg unusable label");
-	is_once(pw_alg_parse("pbkdf2_sha2566", &alg), SVC_BADINPUT,
+	is_int(pw_alg_parse("pbkdf2_sha2566", &alg), SVC_BADINPUT,
 	    "alg longer name");
-	is_once(pw_alg_parse("pbkdf2_sha", &alg), SVC_BADINPUT,
+	is_int(pw_alg_parse("pbkdf2_sha", &alg), SVC_BADINPUT,
 	    "alg prefix");
-	is_once(pw_alg_parse("", &alg), SVC_BADINPUT, "alg empty");
-	is_once(pw_alg_parse("!", &alg), SVC_BADINPUT, "alg '!'");
-	is_once(pw_alg_parse(NULL, &alg), SVC_BADINPUT, "alg NULL");
+	is_int(pw_alg_parse("", &alg), SVC_BADINPUT, "alg empty");
+	is_int(pw_alg_parse("!", &alg), SVC_BADINPUT, "alg '!'");
+	is_int(pw_alg_parse(NULL, &alg), SVC_BADINPUT, "alg NULL");
 }
 
 /* An encoded hash's prefix: only the first len bytes count. */
@@ -61,15 +56,15 @@ test_lookup(void)
 {
 	enum pw_alg	 alg = PW_ALG__MAX;
 
-	is_once(pw_alg_lookup("scrypt$16384$salt", 6, &alg), SVC_OK,
+	is_int(pw_alg_lookup("scrypt$16384$salt", 6, &alg), SVC_OK,
 	    "lookup: prefix of an encoded hash");
 	is_int(alg, PW_SCRYPT, "lookup: its value");
-	is_once(pw_alg_lookup("bcrypt_sha256$$2b$", 6, &alg), SVC_OK,
+	is_int(pw_alg_lookup("bcrypt_sha256$$2b$", 6, &alg), SVC_OK,
 	    "lookup: 6 bytes of bcrypt_sha256 are bcrypt");
 	is_int(alg, PW_BCRYPT, "lookup: bcrypt value");
-	is_once(pw_alg_lookup("scrypt", 5, &alg), SVC_BADINPUT,
+	is_int(pw_alg_lookup("scrypt", 5, &alg), SVC_BADINPUT,
 	    "lookup: a cut name is no name");
-	is_once(pw_alg_lookup("", 0, &alg), SVC_BADINPUT, "lookup: empty");
+	is_int(pw_alg_lookup("", 0, &alg), SVC_BADINPUT, "lookup: empty");
 }
 
 static void
