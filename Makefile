@@ -22,13 +22,14 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 endif
 # STATIC=1: the programs linked fully static, in $(BUILD)/static.
 # -static-pie keeps them position independent, so ASLR stays.  For
-# plain CGI, where each request is a new process and the dynamic loader
-# is a third of its cost (`make bench`), and for hosts that lack the
-# libraries.  The binaries carry their own OpenSSL, MariaDB client and
-# glibc: rebuild them after Debian updates libssl3, libmariadb3, libc6,
-# json-c, libfcgi, libargon2 or libcrypt.  ld warns that glibc's name
-# lookups (getpwuid, getservbyname, ...) want the shared glibc of the
-# same version at run time: they fall back to defaults without it.
+# plain CGI, where each request is a new process and loading the shared
+# libraries is about a quarter of its cost (`make bench`), and for hosts
+# that lack the libraries.  The binaries carry their own OpenSSL,
+# MariaDB client and glibc: rebuild them after Debian updates libssl3,
+# libmariadb3, libc6, json-c, libfcgi, libargon2 or libcrypt.  ld warns
+# that glibc's name lookups (getpwuid, getservbyname, ...) want the
+# shared glibc of the same version at run time: they fall back to
+# defaults without it.
 ifeq ($(STATIC),1)
 ifeq ($(SAN),1)
 $(error SAN=1 and STATIC=1 do not go together)
