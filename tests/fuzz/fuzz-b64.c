@@ -19,7 +19,8 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static unsigned char	 dec[B64_DECLEN(MAXIN)];
+	/* The largest decode is the round trip of MAXIN raw bytes. */
+	static unsigned char	 dec[B64_DECLEN(B64_ENCLEN(MAXIN))];
 	static char		 enc[B64_ENCLEN(MAXIN) + 1];
 	size_t			 n, m;
 	enum svc_err		 rc;
