@@ -19,7 +19,14 @@ of a request) the hash cannot be told from noise and the comparison is
 skipped with that reason.  The kinds are interleaved so that drift in
 the machine's load hits all alike, and each round deletes the rows its
 failures left, so that neither the per-user nor the per-address limit
-is reached."""
+is reached.
+
+A comparison that fails is measured again, all rounds anew, up to
+ATTEMPTS times; the test passes only on an attempt where every kind is
+within the tolerance.  A load burst on the shared machine can lift one
+kind's quartile for one attempt (seen once in CI: 23.9 against 15.0 ms,
+with equal minima); a kind that skips the hash is off by H in every
+attempt and still fails."""
 import os
 import random
 import statistics
@@ -29,6 +36,7 @@ from e2e import ok, skip, done, login, create_user, sql
 
 TAG = f'{os.getpid() % 100000}{int(time.time()) % 100000}'
 ROUNDS = 30
+ATTEMPTS = 3
 names = {'wrong password': f'tim-wrong-{TAG}', 'unknown user': f'tim-nobody-{TAG}',
          'inactive user': f'tim-inactive-{TAG}', "'!' hash": f'tim-bang-{TAG}'}
 create_user(names['wrong password'], 'timing-pass-1')
@@ -57,45 +65,63 @@ def lock_it():
         login(lock, 'x')
 
 
-for _ in range(3):      # warm up: connections, statements, both workers
-    for n in names.values():
-        timed(n)
-    clear()
-samples = {k: [] for k in names}
-locked = []
-statuses = set()
-for _ in range(ROUNDS):
-    lock_it()
-    # A new order each round: under Apache the first request after a
-    # burst is measurably faster, and a fixed order would favour a kind.
-    order = list(names.items()) + [('throttled', lock)]
-    random.shuffle(order)
-    for kind, n in order:
-        dt, st = timed(n)
-        if kind == 'throttled':
-            locked.append(dt)
-            continue
-        samples[kind].append(dt)
-        statuses.add(st)
-    clear()
-ok(statuses == {401}, 'timing: every attempt was a plain 401', statuses)
+def measure():
+    """ROUNDS interleaved rounds: each kind's samples, and the throttled."""
+    samples = {k: [] for k in names}
+    locked = []
+    statuses = set()
+    for _ in range(ROUNDS):
+        lock_it()
+        # A new order each round: under Apache the first request after a
+        # burst is measurably faster, and a fixed order would favour a kind.
+        order = list(names.items()) + [('throttled', lock)]
+        random.shuffle(order)
+        for kind, n in order:
+            dt, st = timed(n)
+            if kind == 'throttled':
+                locked.append(dt)
+                continue
+            samples[kind].append(dt)
+            statuses.add(st)
+        clear()
+    return samples, locked, statuses
 
 
 def low(v):
     return statistics.quantiles(v, n=4)[0]
 
 
-med = {k: low(v) for k, v in samples.items()}
-base = med['wrong password']
-nohash = low(locked)
-hash_cost = base - nohash
-tol = min(max(0.25 * base, 0.002), 0.5 * hash_cost)
-for kind, m in med.items():
-    print(f'# {kind:15} lower quartile {m * 1000:7.2f} ms  (median '
-          f'{statistics.median(samples[kind]) * 1000:.2f}, min '
-          f'{min(samples[kind]) * 1000:.2f}, max {max(samples[kind]) * 1000:.2f})')
-print(f'# {"throttled":15} lower quartile {nohash * 1000:7.2f} ms (no hash; median '
-      f'{statistics.median(locked) * 1000:.2f})')
+def report(samples, locked):
+    for kind, v in samples.items():
+        print(f'# {kind:15} lower quartile {low(v) * 1000:7.2f} ms  (median '
+              f'{statistics.median(v) * 1000:.2f}, min '
+              f'{min(v) * 1000:.2f}, max {max(v) * 1000:.2f})')
+    print(f'# {"throttled":15} lower quartile {low(locked) * 1000:7.2f} ms (no hash; '
+          f'median {statistics.median(locked) * 1000:.2f})')
+
+
+def within(med, base, tol):
+    return all(abs(med[k] - base) <= tol for k in med)
+
+
+for _ in range(3):      # warm up: connections, statements, both workers
+    for n in names.values():
+        timed(n)
+    clear()
+seen = set()
+for attempt in range(1, ATTEMPTS + 1):
+    samples, locked, statuses = measure()
+    seen |= statuses
+    med = {k: low(v) for k, v in samples.items()}
+    base = med['wrong password']
+    nohash = low(locked)
+    hash_cost = base - nohash
+    tol = min(max(0.25 * base, 0.002), 0.5 * hash_cost)
+    print(f'# attempt {attempt} of {ATTEMPTS}')
+    report(samples, locked)
+    if hash_cost < 0.002 or within(med, base, tol):
+        break
+ok(seen == {401}, 'timing: every attempt was a plain 401', seen)
 if hash_cost < 0.002:
     for kind in ('unknown user', 'inactive user', "'!' hash"):
         skip(f'timing: {kind}', f'one hash costs {hash_cost * 1000:.2f} ms here, '
@@ -105,7 +131,7 @@ else:
         ok(abs(med[kind] - base) <= tol,
            f'timing: {kind} within {tol * 1000:.1f} ms of a wrong password '
            f'({med[kind] * 1000:.2f} vs {base * 1000:.2f} ms; a hash costs '
-           f'{hash_cost * 1000:.2f} ms)')
+           f'{hash_cost * 1000:.2f} ms; attempt {attempt})')
     ok(hash_cost > tol, f'timing: a missing hash would show ({nohash * 1000:.2f} ms '
        f'without one vs {base * 1000:.2f} ms)')
 
