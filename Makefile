@@ -159,4 +159,4 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)
 	@mkdir -p $(@D)
 	clang -std=c11 -D_GNU_SOURCE -Ilib -g -O1 \
 		-fsanitize=fuzzer,address,undefined $(PKG_CF) \
-		-o $@ $< $(LIB_SRC) $(LDLIBS)
+		$(LDFLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS)
