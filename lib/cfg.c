@@ -82,10 +82,12 @@ static const struct cfg_key cfg_keys[] = {
 	SECS("jwt", "leeway", leeway, 0, 0, 86400),
 	STR("jwt", "issuer", issuer, NULL),
 	STR("jwt", "audience", audience, NULL),
+	SECS("jwt", "refresh_reuse_grace", refresh_reuse_grace, 0, 0, 3600),
 
 	STR("password", "algorithm", pw_algorithm, "pbkdf2_sha256"),
 	UINT("password", "pbkdf2_iterations", pbkdf2_iterations,
 	    PW_PBKDF2_DEFAULT_ITERATIONS, 1, 100000000),
+	UINT("password", "max_cost_factor", pw_max_cost_factor, 4, 1, 1000),
 
 	BOOL("login", "update_last_login", update_last_login, 1),
 	BOOL("login", "upgrade_hash", upgrade_hash, 1),
@@ -621,8 +623,8 @@ out:
  * writes why (without the path) and leaves *buf NULL.
  */
 static enum svc_err
-cfg_slurp(const char *path, size_t max, char **buf, size_t *len,
-    char *why, size_t whysz)
+cfg_slurp(const char *path, size_t max, int secret, char **buf,
+    size_t *len, char *why, size_t whysz)
 {
 	struct stat	 sb;
 	char		*p = NULL;
@@ -640,6 +642,18 @@ cfg_slurp(const char *path, size_t max, char **buf, size_t *len,
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		snprintf(why, whysz, "not a regular file");
+		goto out;
+	}
+	/*
+	 * A secret that others may read, or anyone but its owner may
+	 * replace, is no secret: refuse it rather than run on it.  Group
+	 * read stays allowed, for the web server's group.
+	 */
+	if (secret && (sb.st_mode & (S_IRWXO | S_IWGRP | S_IXGRP)) != 0) {
+		snprintf(why, whysz, "mode %04o: must not be readable by "
+		    "others nor writable by the group (chmod 640)",
+		    (unsigned)(sb.st_mode & 07777));
+		rc = SVC_BADINPUT;
 		goto out;
 	}
 	if (sb.st_size < 0 || (unsigned long long)sb.st_size > max) {
@@ -733,7 +747,7 @@ cfg_secret(const char *path, const char *key, const char *file,
 		cfg_errf(err, errsz, "%s: out of memory", path);
 		return SVC_NOMEM;
 	}
-	rc = cfg_slurp(full, CFG_FILE_MAX, buf, len, why, sizeof(why));
+	rc = cfg_slurp(full, CFG_FILE_MAX, 1, buf, len, why, sizeof(why));
 	if (rc != SVC_OK)
 		cfg_errf(err, errsz, "%s: %s: %s: %s", path, key, full, why);
 	else
@@ -874,7 +888,7 @@ cfg_load(struct cfg *cfg, const char *path, char *err, size_t errsz)
 	memset(cfg, 0, sizeof(*cfg));
 	if (err != NULL && errsz > 0)
 		err[0] = '\0';
-	if ((rc = cfg_slurp(path, CFG_FILE_MAX, &text, &len, why,
+	if ((rc = cfg_slurp(path, CFG_FILE_MAX, 0, &text, &len, why,
 	    sizeof(why))) != SVC_OK) {
 		cfg_errf(err, errsz, "%s: %s", path, why);
 		goto out;

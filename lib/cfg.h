@@ -47,10 +47,12 @@ struct cfg {
 	long long	 leeway;		/* leeway, 0 s */
 	char		*issuer;		/* issuer, NULL: no iss claim */
 	char		*audience;		/* audience, NULL: no aud claim */
+	long long	 refresh_reuse_grace;	/* refresh_reuse_grace, 0 s */
 
 	/* [password] */
 	char		*pw_algorithm;		/* algorithm, "pbkdf2_sha256" */
 	unsigned	 pbkdf2_iterations;	/* pbkdf2_iterations, 1200000 */
+	unsigned	 pw_max_cost_factor;	/* max_cost_factor, 4 */
 
 	/* [login] */
 	int		 update_last_login;	/* update_last_login, 1 */

@@ -48,6 +48,7 @@ is_default(const struct cfg *c, const char *secret_file)
 	    streq(c->secret_file, secret_file) && c->secret == NULL &&
 	    c->secret_len == 0 && c->access_ttl == 3600 &&
 	    c->refresh_ttl == 604800 && c->leeway == 0 &&
+	    c->refresh_reuse_grace == 0 && c->pw_max_cost_factor == 4 &&
 	    c->issuer == NULL && c->audience == NULL &&
 	    streq(c->pw_algorithm, "pbkdf2_sha256") &&
 	    c->pbkdf2_iterations == PW_PBKDF2_DEFAULT_ITERATIONS &&
@@ -137,9 +138,11 @@ static const char all_keys[] =
     "leeway = 30\n"
     "issuer = https://auth.example.com\n"
     "audience = api\n"
+    "refresh_reuse_grace = 5\n"
     "[password]\n"
     "algorithm = pbkdf2_sha1\n"
     "pbkdf2_iterations = 1000\n"
+    "max_cost_factor = 8\n"
     "[login]\n"
     "update_last_login = no\n"
     "upgrade_hash = off\n"
@@ -175,6 +178,8 @@ test_each_key(void)
 	ok(c.secret == NULL, "cfg_parse reads no secret");
 	is_int(c.access_ttl, 900, "access_ttl 15m");
 	is_int(c.refresh_ttl, 604800, "refresh_ttl 7d");
+	is_int(c.refresh_reuse_grace, 5, "refresh_reuse_grace");
+	is_int(c.pw_max_cost_factor, 8, "max_cost_factor");
 	is_int(c.leeway, 30, "leeway");
 	ok(streq(c.issuer, "https://auth.example.com"), "issuer");
 	ok(streq(c.audience, "api"), "audience");
@@ -455,6 +460,8 @@ put(const char *name, const char *data, size_t len)
 	}
 	fwrite(data, 1, len, f);
 	fclose(f);
+	/* As genkey writes a secret: the loader refuses looser modes. */
+	chmod(path, 0600);
 }
 
 static void
@@ -553,6 +560,64 @@ test_load_secret(void)
 	    err, sizeof(err)), SVC_IO, "load: secret_file a directory");
 	ok(strstr(err, "not a regular file") != NULL,
 	    "load: directory message");
+}
+
+/*
+ * A secret file that others may read, or anyone but its owner may
+ * write, stops the program; group read stays allowed (issue 13).
+ */
+static void
+test_secret_mode(void)
+{
+	static const struct {
+		mode_t		 mode;
+		enum svc_err	 want;
+		const char	*name;
+	} cases[] = {
+		{ 0600, SVC_OK, "mode 0600 loads" },
+		{ 0640, SVC_OK, "mode 0640 (group read) loads" },
+		{ 0400, SVC_OK, "mode 0400 loads" },
+		{ 0644, SVC_BADINPUT, "mode 0644 (others read) refused" },
+		{ 0604, SVC_BADINPUT, "mode 0604 refused" },
+		{ 0660, SVC_BADINPUT, "mode 0660 (group write) refused" },
+		{ 0602, SVC_BADINPUT, "mode 0602 (others write) refused" },
+		{ 0610, SVC_BADINPUT, "mode 0610 (group exec) refused" },
+	};
+	struct cfg	 c;
+	char		 err[512], path[256], file[256];
+	size_t		 i;
+
+	memset(&c, 0, sizeof(c));
+	snprintf(file, sizeof(file), "%s/modal", dir);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		puts_file("modal", SECRET32 "\n");
+		chmod(file, cases[i].mode);
+		is_int(load(&c, "[jwt]\nsecret_file = modal\n", path,
+		    sizeof(path), err, sizeof(err)), cases[i].want,
+		    cases[i].name);
+		if (cases[i].want != SVC_OK)
+			ok(strstr(err, "secret_file") != NULL &&
+			    strstr(err, "must not be readable by others") !=
+			    NULL && strchr(err, '\n') == NULL,
+			    "%s: one line naming the key", cases[i].name);
+		cfg_free(&c);
+	}
+	puts_file("pw", "dbpass\n");
+	chmod(file, 0600);
+	snprintf(file, sizeof(file), "%s/pw", dir);
+	chmod(file, 0644);
+	is_int(load(&c, "[jwt]\nsecret_file = modal\n[database]\n"
+	    "password_file = pw\n", path, sizeof(path), err, sizeof(err)),
+	    SVC_BADINPUT, "password_file mode 0644 refused");
+	ok(strstr(err, "password_file") != NULL, "password_file message");
+	cfg_free(&c);
+	/* The config itself is not a secret file: 0644 is fine. */
+	puts_file("jwtauth.conf", "[jwt]\nsecret_file = modal\n");
+	snprintf(path, sizeof(path), "%s/jwtauth.conf", dir);
+	chmod(path, 0644);
+	is_int(cfg_load(&c, path, err, sizeof(err)), SVC_OK,
+	    "config file itself may be 0644");
+	cfg_free(&c);
 }
 
 static void
@@ -709,6 +774,7 @@ cleanup(void)
 	static const char *const files[] = {
 		"secret", "crlf", "two", "binary", "short", "s31", "s48",
 		"dbpw", "nulpw", "jwtauth.conf", "big.conf", "rel.conf",
+		"modal", "pw",
 	};
 	char	 path[256];
 	size_t	 i;
@@ -739,6 +805,7 @@ main(void)
 	}
 	snprintf(dir, sizeof(dir), "%s", tmpl);
 	test_load_secret();
+	test_secret_mode();
 	test_load_password();
 	test_load_checks();
 	test_load_file();
