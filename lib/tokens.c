@@ -69,8 +69,13 @@ tokens_init(struct tokens *t, const struct cfg *cfg, struct db *db)
 	t->use = db_add(db, "UPDATE " RT " FORCE INDEX (PRIMARY) SET "
 	    "used_at = ? WHERE jti = ? AND user_id = ? AND used_at IS NULL "
 	    "AND revoked_at IS NULL AND expires_at > ?", DB_ONCE);
+	/*
+	 * A spent token counts as reused only once its grace has passed
+	 * (refresh_reuse_grace): the bound is now - grace, so with no
+	 * grace every spent token qualifies.
+	 */
 	t->family_used = db_add(db, "SELECT family FROM " RT " WHERE jti = ? "
-	    "AND used_at IS NOT NULL", DB_RETRY);
+	    "AND used_at IS NOT NULL AND used_at <= ?", DB_RETRY);
 	t->revoke_family = db_add(db, "UPDATE " RT " SET revoked_at = ? "
 	    "WHERE family = ? AND revoked_at IS NULL", DB_RETRY);
 	t->family_of = db_add(db, "SELECT family FROM " RT " WHERE jti = ? "
@@ -312,17 +317,21 @@ tokens_revoke_from(struct tokens *t, int stmt, MYSQL_BIND *p, long long now,
 /*
  * After a lost race or a replay: when the token had been used, revoke
  * its whole family, so that the thief's copies and the rightful
- * owner's newer tokens die together (RFC 9700 4.14.2).
+ * owner's newer tokens die together (RFC 9700 4.14.2).  Within
+ * refresh_reuse_grace seconds of its spending, a spent token is only
+ * refused: two tabs refreshing at once must not log their user out.
  */
 static enum svc_err
 tokens_refused(struct tokens *t, const char *jti, long long now)
 {
-	MYSQL_BIND p[1];
+	MYSQL_BIND p[2];
 	unsigned long jlen = strlen(jti);
 	unsigned long long n = 0;
+	long long spent_by = now - t->cfg->refresh_reuse_grace;
 	enum svc_err rc;
 
 	db_bind_str(&p[0], jti, &jlen);
+	db_bind_ll(&p[1], &spent_by);
 	rc = tokens_revoke_from(t, t->family_used, p, now, &n);
 	if (rc != SVC_OK && rc != SVC_NOTFOUND)
 		return rc;

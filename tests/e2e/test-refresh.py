@@ -5,6 +5,7 @@ import uuid
 
 import jwt
 
+import cgirun
 from e2e import (ok, done, post, request, login, bearer, is_json_error,
                  create_user, mint, secret, sql, now, user_id)
 
@@ -93,5 +94,24 @@ for rnd in range(20):
     else:
         print(f'# round {rnd}: {sorted(statuses)}')
 ok(rounds_ok == 20, f'refresh: 8 concurrent uses give exactly one 200 ({rounds_ok}/20 rounds)')
+
+# [jwt] refresh_reuse_grace: two tabs refreshing with one token.  Within
+# the grace the loser gets 401 and the winner's new pair lives on;
+# without it (the stack's config, 0) the loser revokes the family.
+for grace, survives in (('30', True), ('0', False)):
+    cfg = cgirun.Config(f'grace{grace}', {'jwt': {'refresh_reuse_grace': grace}})
+    try:
+        tok = login().json()['refresh_token']
+        first = cgirun.run('refresh', cfg, body={'refresh_token': tok})
+        second = cgirun.run('refresh', cfg, body={'refresh_token': tok})
+    finally:
+        cfg.close()
+    ok(first.status == 200 and second.status == 401,
+       f'refresh grace {grace}: the second use of a token 401', (first, second))
+    new = (first.json() or {}).get('refresh_token', '')
+    r = refresh(new)
+    ok(r.status == (200 if survives else 401),
+       f"refresh grace {grace}: the winner's new token "
+       f"{'still refreshes' if survives else 'was revoked'}", r)
 
 done()

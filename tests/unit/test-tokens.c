@@ -420,6 +420,51 @@ test_rotate_chain(const struct user *u)
 	jwt_claims_free(&c2);
 }
 
+/*
+ * refresh_reuse_grace: a spent token presented again within the grace
+ * is refused without revoking its family; past it, the family goes.
+ */
+static void
+test_reuse_grace(const struct user *u)
+{
+	struct tokens_pair pair, pair2;
+	struct jwt_claims c1, c2;
+	struct row r1;
+	long long total = 0, live = 0;
+	char a[JWT_MAX + 1], r[JWT_MAX + 1], r2[JWT_MAX + 1];
+
+	cfg.refresh_reuse_grace = 60;
+	if (tokens_issue(&tok, u, &pair) != SVC_OK ||
+	    parse_pair(&pair, a, r) != 4 ||
+	    verify(r, "refresh", &c1) != SVC_OK) {
+		ok(0, "grace: a refresh token");
+		cfg.refresh_reuse_grace = 0;
+		return;
+	}
+	get_row(c1.jti, &r1);
+	is_int(tokens_rotate(&tok, &c1, u, &pair), SVC_OK,
+	    "grace: first use OK");
+	parse_pair(&pair, a, r2);
+	is_int(tokens_rotate(&tok, &c1, u, &pair2), SVC_DENIED,
+	    "grace: second use within the grace SVC_DENIED");
+	family_count(r1.family, &total, &live);
+	is_int(live, 2, "grace: the family is not revoked (no row revoked)");
+	if (is_int(verify(r2, "refresh", &c2), SVC_OK,
+	    "grace: the winner's new token verifies")) {
+		is_int(tokens_rotate(&tok, &c2, u, &pair2), SVC_OK,
+		    "grace: the winner's new token still rotates");
+		jwt_claims_free(&c2);
+	}
+	/* The same spent token once its grace has passed: revoked. */
+	set_ll(s_used, (long long)time(NULL) - 61, c1.jti);
+	is_int(tokens_rotate(&tok, &c1, u, &pair2), SVC_DENIED,
+	    "grace: reuse after the grace SVC_DENIED");
+	family_count(r1.family, &total, &live);
+	is_int(live, 0, "grace: after it, reuse revokes the family");
+	cfg.refresh_reuse_grace = 0;
+	jwt_claims_free(&c1);
+}
+
 static void
 test_rotate_refused(const struct user *u, const struct user *other)
 {
@@ -582,6 +627,7 @@ main(void)
 	test_issue(&u);
 	test_user_ok(&u);
 	test_rotate_chain(&u);
+	test_reuse_grace(&u);
 	test_rotate_refused(&u, &other);
 
 	cleanup(&u, &other);
