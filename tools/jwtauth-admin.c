@@ -63,7 +63,8 @@ struct admin {
 struct admin_cmd {
 	const char	*name;
 	int		(*run)(struct admin *);
-	const char	*opts;		/* getopt(3) letters: "i", "s:" */
+	const char	*opts;		/* its one option for getopt(3): "i",
+					   "s:" (takes a value), or "" */
 	int		 nargs;		/* operands after the option */
 	enum admin_need	 need;
 	const char	*args;		/* the synopsis after the name */
