@@ -3,7 +3,10 @@
  */
 #include <sys/prctl.h>
 
+#include <ctype.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -339,6 +342,184 @@ MYSQL *
 db_mysql(struct db *db)
 {
 	return db->conn;
+}
+
+/* ---- scripts and the migration ledger ----------------------------- */
+
+/* Where a script is read: p, on line (from 1), at a line's start. */
+struct db_script {
+	const char	*p;
+	int		 line;
+	int		 bol;
+};
+
+static void
+db_script_start(struct db_script *s, const char *script)
+{
+	s->p = script;
+	s->line = 1;
+	s->bol = 1;
+}
+
+/*
+ * Copies the next statement of s into out (room for the whole script),
+ * without its comment lines and NUL-terminated, and moves s past its
+ * ';'.  *first gets the line of its first non-blank character, 0 when
+ * it has none.  Returns 1 when a ';' ended it, 0 when the script did.
+ */
+static int
+db_script_next(struct db_script *s, char *out, int *first)
+{
+	size_t n = 0;
+	char c;
+
+	*first = 0;
+	while ((c = *s->p) != '\0') {
+		if (s->bol && strncmp(s->p, "--", 2) == 0) {
+			/* A comment may hold ';': skip it to its newline. */
+			s->p += strcspn(s->p, "\n");
+			s->bol = 0;
+			continue;
+		}
+		s->p++;
+		s->bol = c == '\n';
+		if (c == ';')
+			break;
+		if (*first == 0 && !isspace((unsigned char)c))
+			*first = s->line;
+		if (c == '\n')
+			s->line++;
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	return c == ';';
+}
+
+__attribute__((format(printf, 3, 4)))
+static void
+db_errf(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errsz == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errsz, fmt, ap);
+	va_end(ap);
+}
+
+/* Sends one statement of a script (starting on line) as text. */
+static enum svc_err
+db_script_one(struct db *db, const char *stmt, int line, char *err,
+    size_t errsz)
+{
+	MYSQL_RES *res;
+
+	if (mysql_real_query(db->conn, stmt, strlen(stmt)) == 0) {
+		/* Rows (a SELECT) must be read before the next statement. */
+		if (mysql_field_count(db->conn) == 0)
+			return SVC_OK;
+		if ((res = mysql_store_result(db->conn)) != NULL) {
+			mysql_free_result(res);
+			return SVC_OK;
+		}
+	}
+	db_errf(err, errsz, "line %d: %s", line, mysql_error(db->conn));
+	if (db_conn_lost(mysql_errno(db->conn)))
+		db_drop(db);
+	return SVC_DB;
+}
+
+/*
+ * Text queries, not prepared statements: a migration is our own SQL
+ * from sql/ (DDL, which the binary protocol does not all take), never
+ * input from a client, and this is the only place that sends such text.
+ */
+enum svc_err
+db_run_script(struct db *db, const char *script, char *err, size_t errsz)
+{
+	struct db_script s;
+	char *stmt;
+	enum svc_err rc = SVC_OK;
+	int first;
+
+	db_errf(err, errsz, "%s", "");
+	if ((stmt = malloc(strlen(script) + 1)) == NULL) {
+		db_errf(err, errsz, "out of memory");
+		return SVC_NOMEM;
+	}
+	/* All or nothing for a script that was cut: check its end first. */
+	db_script_start(&s, script);
+	while (db_script_next(&s, stmt, &first))
+		continue;
+	if (first != 0) {
+		db_errf(err, errsz, "line %d: text after the last ';'", first);
+		rc = SVC_BADINPUT;
+		goto out;
+	}
+	if ((rc = db_connect(db)) != SVC_OK) {
+		db_errf(err, errsz, "cannot connect to the database");
+		goto out;
+	}
+	db_script_start(&s, script);
+	while (db_script_next(&s, stmt, &first)) {
+		if (first != 0 &&
+		    (rc = db_script_one(db, stmt, first, err, errsz)) != SVC_OK)
+			break;
+	}
+out:
+	free(stmt);
+	return rc;
+}
+
+enum svc_err
+db_migrations_init(struct db_migrations *m, struct db *db)
+{
+	enum svc_err rc;
+
+	m->db = db;
+	m->applied = m->record = -1;
+	/*
+	 * The table first: a registered statement is prepared against it
+	 * on first use and again on every reconnect.
+	 */
+	if ((rc = db_text(db, "CREATE TABLE IF NOT EXISTS jwtauth_migration "
+	    "(name varchar(255) NOT NULL PRIMARY KEY, applied_at datetime NOT "
+	    "NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4", 1)) != SVC_OK)
+		return rc;
+	m->applied = db_add(db, "SELECT 1 FROM jwtauth_migration WHERE "
+	    "name = ?", DB_RETRY);
+	m->record = db_add(db, "INSERT INTO jwtauth_migration (name, "
+	    "applied_at) VALUES (?, UTC_TIMESTAMP())", DB_ONCE);
+	return m->applied < 0 || m->record < 0 ? SVC_NOMEM : SVC_OK;
+}
+
+enum svc_err
+db_migration_applied(struct db_migrations *m, const char *name,
+    int *applied)
+{
+	MYSQL_BIND p[1], r[1];
+	unsigned long len = strlen(name);
+	long long one = 0;
+	enum svc_err rc;
+
+	*applied = 0;
+	db_bind_str(&p[0], name, &len);
+	db_bind_ll(&r[0], &one);
+	rc = db_exec(m->db, m->applied, p, r, applied, NULL);
+	if (rc != SVC_OK)
+		*applied = 0;
+	return rc;
+}
+
+enum svc_err
+db_migration_record(struct db_migrations *m, const char *name)
+{
+	MYSQL_BIND p[1];
+	unsigned long len = strlen(name);
+
+	db_bind_str(&p[0], name, &len);
+	return db_exec(m->db, m->record, p, NULL, NULL, NULL);
 }
 
 void

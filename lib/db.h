@@ -68,8 +68,44 @@ void		 db_rollback(struct db *db);
  */
 void		 db_set_lazy(struct db *db, int lazy);
 
-/* The raw connection for the admin tool (migrations); NULL if down. */
+/* The raw connection (users.c: insert ids, the list); NULL if down. */
 MYSQL		*db_mysql(struct db *db);
+
+/*
+ * Runs script's statements in order on db's connection, as text
+ * queries: for our own migration files only, never for anything a
+ * client sent.  A ';' ends a statement wherever it stands (so no
+ * string in a script may hold one); a line that starts with "--" is a
+ * comment and skipped whole, ';' and all.  Text after the last ';'
+ * other than blanks and comments is SVC_BADINPUT, found before any
+ * statement runs.  A statement that fails stops the script with
+ * SVC_DB: the ones before it stay applied (DDL commits by itself in
+ * MariaDB), and nothing is resent.  On failure err (errsz bytes; may
+ * be NULL) says which line and why; it is not logged.
+ */
+enum svc_err	 db_run_script(struct db *db, const char *script, char *err,
+		    size_t errsz);
+
+/*
+ * The migration ledger: the table jwtauth_migration, one row per
+ * applied file name, written here only.  db_migrations_init creates
+ * the table when missing and registers its two statements on db
+ * (borrowed for m's life): SVC_DB when that fails, SVC_NOMEM when db
+ * has no room.
+ */
+struct db_migrations {
+	struct db	*db;
+	int		 applied;	/* is name there */
+	int		 record;	/* add name, applied now */
+};
+
+enum svc_err	 db_migrations_init(struct db_migrations *m, struct db *db);
+/* *applied gets 1 when name is recorded, else 0. */
+enum svc_err	 db_migration_applied(struct db_migrations *m,
+		    const char *name, int *applied);
+/* Records name as applied now; SVC_CONFLICT when it was already. */
+enum svc_err	 db_migration_record(struct db_migrations *m,
+		    const char *name);
 
 /* Bind helpers: fill one MYSQL_BIND (zeroed first). */
 void	db_bind_ll(MYSQL_BIND *b, long long *v);

@@ -1,13 +1,17 @@
 /*
  * jwtauth-admin: the operator's command: schema migrations, users,
- * hashes and secrets.  Exit status 0 on success, 1 on failure, 2 on a
- * usage error.
+ * hashes and secrets.  One table of commands drives the dispatch, the
+ * help and the usage errors.  Messages go to stderr in the style of
+ * err(3): "jwtauth-admin: <command>: <what>".  Exit status 0 on
+ * success, 1 on failure, 2 on a usage error.
  */
 #include <sys/stat.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,14 +30,29 @@
 #include "tokens.h"
 #include "users.h"
 
+#define PROGNAME	"jwtauth-admin"
 #ifndef SQL_DIR
 #define SQL_DIR		"/usr/local/share/jwtauth/sql"
 #endif
-#define SQL_FILE_MAX	(256 * 1024)
+#define SQL_FILE_MAX	(256 * 1024)	/* bytes of one migration file */
 #define PASSWORD_MAX	4096
 #define PURGE_BATCH	10000	/* rows per DELETE */
 
+/* What a command needs before it runs. */
+enum admin_need {
+	ADMIN_NOTHING,		/* no config, no database */
+	ADMIN_CFG_IF_ANY,	/* the config when it can be read */
+	ADMIN_DB,		/* the config and a connection */
+	ADMIN_USERS,		/* and the users statements */
+};
+
+struct admin_cmd;
+
 struct admin {
+	const struct admin_cmd *cmd;
+	int		 flag;		/* the command's option was given */
+	const char	*optval;	/* and its value, if it takes one */
+	char		**argv;		/* the operands, cmd->nargs of them */
 	struct cfg	 cfg;
 	int		 have_cfg;
 	struct db	*db;
@@ -41,39 +60,154 @@ struct admin {
 	const char	*sql_dir;
 };
 
-static const char usage_text[] =
-    "usage: jwtauth-admin [-c config] command [arguments]\n"
-    "commands:\n"
-    "  migrate [-s sqldir]          apply the SQL migrations not yet applied\n"
-    "  createuser [-i] USER EMAIL   add an active user; -i: succeed if USER\n"
-    "                               exists\n"
-    "  passwd USER                  set USER's password (ends USER's tokens)\n"
-    "  activate USER                let USER log in again\n"
-    "  deactivate USER              refuse USER's logins and tokens\n"
-    "  list                         every user: id, username, email, active,\n"
-    "                               last_login (UTC)\n"
-    "  purge                        delete expired refresh tokens and login\n"
-    "                               failures out of the window\n"
-    "  hash                         print a Django-format hash of a password\n"
-    "  genkey [-f] FILE             write a new random secret to FILE (mode\n"
-    "                               0600); -f: overwrite\n"
-    "  help                         this text\n"
-    "Passwords are read from the terminal without echo, else one line of\n"
-    "stdin.  The config is -c, else $JWTAUTH_CONFIG, else "
-    CFG_DEFAULT_PATH ".\n"
-    "Exit status: 0 done, 1 failed (a message says why), 2 usage error.\n";
+struct admin_cmd {
+	const char	*name;
+	int		(*run)(struct admin *);
+	const char	*opts;		/* its one option for getopt(3): "i",
+					   "s:" (takes a value), or "" */
+	int		 nargs;		/* operands after the option */
+	enum admin_need	 need;
+	const char	*args;		/* the synopsis after the name */
+	const char	*help;		/* lines of the help, '\n' apart */
+};
 
+static int	cmd_migrate(struct admin *);
+static int	cmd_createuser(struct admin *);
+static int	cmd_passwd(struct admin *);
+static int	cmd_activate(struct admin *);
+static int	cmd_deactivate(struct admin *);
+static int	cmd_list(struct admin *);
+static int	cmd_purge(struct admin *);
+static int	cmd_hash(struct admin *);
+static int	cmd_genkey(struct admin *);
+static int	cmd_help(struct admin *);
+
+static const struct admin_cmd admin_cmds[] = {
+	{ "migrate", cmd_migrate, "s:", 0, ADMIN_DB, "[-s sqldir]",
+	    "apply the SQL migrations not yet applied,\n"
+	    "in name order; a file holds at most 256 KiB" },
+	{ "createuser", cmd_createuser, "i", 2, ADMIN_USERS,
+	    "[-i] USER EMAIL",
+	    "add an active user; -i: succeed if USER\nexists" },
+	{ "passwd", cmd_passwd, "", 1, ADMIN_USERS, "USER",
+	    "set USER's password (ends USER's tokens)" },
+	{ "activate", cmd_activate, "", 1, ADMIN_USERS, "USER",
+	    "let USER log in again" },
+	{ "deactivate", cmd_deactivate, "", 1, ADMIN_USERS, "USER",
+	    "refuse USER's logins and tokens" },
+	{ "list", cmd_list, "", 0, ADMIN_USERS, "",
+	    "every user: id, username, email, active,\nlast_login (UTC)" },
+	{ "purge", cmd_purge, "", 0, ADMIN_DB, "",
+	    "delete expired refresh tokens and login\n"
+	    "failures out of the window" },
+	{ "hash", cmd_hash, "", 0, ADMIN_CFG_IF_ANY, "",
+	    "print a Django-format hash of a password" },
+	{ "genkey", cmd_genkey, "f", 1, ADMIN_NOTHING, "[-f] FILE",
+	    "write a new random secret to FILE (mode\n0600); -f: overwrite" },
+	{ "help", cmd_help, "", 0, ADMIN_NOTHING, "", "this text" },
+};
+
+#define ADMIN_NCMDS	(sizeof(admin_cmds) / sizeof(admin_cmds[0]))
+
+/* ---- messages ----------------------------------------------------- */
+
+/* err(3)'s warnx with the command named: "jwtauth-admin: CMD: what". */
+__attribute__((format(printf, 2, 3)))
 static void
-usage(void)
+admin_warnx(const struct admin *a, const char *fmt, ...)
 {
-	fputs(usage_text, stderr);
+	va_list ap;
+
+	fprintf(stderr, PROGNAME ": %s: ", a->cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
 
-static int
-usage_error(void)
+/* "  name args" and its help, the help's lines in one column. */
+static void
+usage_cmd(FILE *f, const struct admin_cmd *c)
 {
-	usage();
+	char synopsis[64];
+	const char *h = c->help;
+	size_t n;
+
+	snprintf(synopsis, sizeof(synopsis), "%s%s%s", c->name,
+	    c->args[0] != '\0' ? " " : "", c->args);
+	fprintf(f, "  %-28s ", synopsis);
+	for (;;) {
+		n = strcspn(h, "\n");
+		fprintf(f, "%.*s\n", (int)n, h);
+		if (h[n] == '\0')
+			break;
+		h += n + 1;
+		fprintf(f, "  %-28s ", "");
+	}
+}
+
+/* The whole usage, made from the table: stdout for help, else stderr. */
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fputs("usage: " PROGNAME " [-c config] command [arguments]\n"
+	    "commands:\n", f);
+	for (i = 0; i < ADMIN_NCMDS; i++)
+		usage_cmd(f, &admin_cmds[i]);
+	fputs("Passwords are read from the terminal without echo, else one "
+	    "line of\nstdin.  The config is -c, else $JWTAUTH_CONFIG, else "
+	    CFG_DEFAULT_PATH ".\n"
+	    "Exit status: 0 done, 1 failed (a message says why), 2 usage "
+	    "error.\n", f);
+}
+
+/* A command's wrong arguments: its own synopsis, and status 2. */
+static int
+usage_error(const struct admin_cmd *c)
+{
+	fprintf(stderr, "usage: " PROGNAME " [-c config] %s%s%s\n", c->name,
+	    c->args[0] != '\0' ? " " : "", c->args);
 	return 2;
+}
+
+static const struct admin_cmd *
+admin_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ADMIN_NCMDS; i++)
+		if (strcmp(name, admin_cmds[i].name) == 0)
+			return &admin_cmds[i];
+	return NULL;
+}
+
+/* ---- set-up ------------------------------------------------------- */
+
+/*
+ * Parses the command's option and counts its operands: argv[0] is the
+ * command.  0 when they fit the table, else -1.
+ */
+static int
+admin_args(struct admin *a, int argc, char **argv)
+{
+	char opts[8];
+	int ch;
+
+	snprintf(opts, sizeof(opts), "+%s", a->cmd->opts);
+	opterr = 0;
+	optind = 0;	/* glibc: 0 rescans from scratch (getopt(3)) */
+	while ((ch = getopt(argc, argv, opts)) != -1) {
+		if (ch == '?' || ch == ':')
+			return -1;
+		a->flag = 1;
+		a->optval = optarg;
+	}
+	if (argc - optind != a->cmd->nargs)
+		return -1;
+	a->argv = argv + optind;
+	return 0;
 }
 
 static int
@@ -82,23 +216,38 @@ admin_config(struct admin *a, const char *path)
 	char err[512];
 
 	if (cfg_load(&a->cfg, path, err, sizeof(err)) != SVC_OK) {
-		fprintf(stderr, "jwtauth-admin: %s\n", err);
+		admin_warnx(a, "%s", err);
 		return 1;
 	}
 	a->have_cfg = 1;
 	return 0;
 }
 
+/* Whatever the command's need says, or a message and 1. */
 static int
-admin_connect(struct admin *a)
+admin_open(struct admin *a, const char *config)
 {
-	if (db_new(&a->db, &a->cfg) != SVC_OK || db_connect(a->db) != SVC_OK) {
-		fprintf(stderr, "jwtauth-admin: cannot connect to the "
-		    "database %s\n", a->cfg.db_name);
+	enum admin_need need = a->cmd->need;
+
+	if (need == ADMIN_NOTHING)
+		return 0;
+	if (need == ADMIN_CFG_IF_ANY)
+		return access(config, R_OK) == 0 ? admin_config(a, config) : 0;
+	if (admin_config(a, config))
+		return 1;
+	if (db_new(&a->db, &a->cfg) != SVC_OK) {
+		admin_warnx(a, "out of memory");
 		return 1;
 	}
-	if (users_init(&a->users, a->db, a->cfg.users_table) != SVC_OK) {
-		fputs("jwtauth-admin: out of statements\n", stderr);
+	/* Registered before connecting: prepared with the connection. */
+	if (need == ADMIN_USERS &&
+	    users_init(&a->users, a->db, a->cfg.users_table) != SVC_OK) {
+		admin_warnx(a, "out of statements");
+		return 1;
+	}
+	if (db_connect(a->db) != SVC_OK) {
+		admin_warnx(a, "cannot connect to the database %s",
+		    a->cfg.db_name);
 		return 1;
 	}
 	return 0;
@@ -133,7 +282,7 @@ read_password(char *buf, size_t size, const char *prompt)
 	return len == 0 ? -1 : (ssize_t)len;
 }
 
-/* ---- migrate ---------------------------------------------------- */
+/* ---- migrate ------------------------------------------------------ */
 
 static int
 sql_name_ok(const char *name)
@@ -144,170 +293,170 @@ sql_name_ok(const char *name)
 	    strcmp(name + n - 4, ".sql") == 0;
 }
 
+/* Byte order, whatever the locale: 002 runs before 010. */
 static int
 sql_cmp(const struct dirent **a, const struct dirent **b)
 {
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-/*
- * Reads path into a new buffer without its comment lines and with
- * {{users_table}} substituted.  The caller frees it.
- */
+/* raw with each {{users_table}} made table; NULL when out of memory. */
 static char *
-sql_read(const char *path, const char *table)
+sql_subst(const char *raw, const char *table)
 {
 	static const char mark[] = "{{users_table}}";
-	char raw[SQL_FILE_MAX], *out, *p, *o;
-	size_t n, tl = strlen(table);
-	FILE *f;
+	size_t ml = sizeof(mark) - 1, tl = strlen(table), n = 0;
+	const char *p, *q;
+	char *out, *o;
 
-	if ((f = fopen(path, "r")) == NULL)
+	for (p = raw; (p = strstr(p, mark)) != NULL; p += ml)
+		n++;
+	if ((out = malloc(strlen(raw) - n * ml + n * tl + 1)) == NULL)
 		return NULL;
-	n = fread(raw, 1, sizeof(raw) - 1, f);
-	fclose(f);
-	raw[n] = '\0';
-	if ((out = malloc(n * (tl + 1) + 1)) == NULL)
-		return NULL;
-	for (p = raw, o = out; *p != '\0';) {
-		if ((p == raw || p[-1] == '\n') && strncmp(p, "--", 2) == 0) {
-			p += strcspn(p, "\n");	/* comments may hold ';' */
-			continue;
-		}
-		if (strncmp(p, mark, sizeof(mark) - 1) == 0) {
-			memcpy(o, table, tl);
-			o += tl;
-			p += sizeof(mark) - 1;
-		} else
-			*o++ = *p++;
+	for (p = raw, o = out; (q = strstr(p, mark)) != NULL; p = q + ml) {
+		memcpy(o, p, (size_t)(q - p));
+		o += q - p;
+		memcpy(o, table, tl);
+		o += tl;
 	}
-	*o = '\0';
+	strcpy(o, p);
 	return out;
 }
 
-/* Runs each ';'-terminated statement of text. */
+/*
+ * Reads path into buf (SQL_FILE_MAX + 1 bytes) as a string.  A file
+ * over SQL_FILE_MAX, or with a NUL byte, is refused: a migration runs
+ * whole or not at all, never cut.  0, else a message and 1.
+ */
 static int
-sql_run(MYSQL *m, char *text, const char *name)
+sql_load(struct admin *a, const char *path, char *buf)
 {
-	char *stmt, *end;
-
-	for (stmt = text; (end = strchr(stmt, ';')) != NULL; stmt = end + 1) {
-		*end = '\0';
-		if (strspn(stmt, " \t\r\n") == strlen(stmt))
-			continue;
-		if (mysql_query(m, stmt) != 0) {
-			fprintf(stderr, "jwtauth-admin: %s: %s\n", name,
-			    mysql_error(m));
-			return 1;
-		}
-	}
-	return 0;
-}
-
-static int
-migration_applied(MYSQL *m, const char *name, int *applied)
-{
-	static const char sql[] = "SELECT 1 FROM jwtauth_migration WHERE "
-	    "name = ?";
-	MYSQL_STMT *st;
-	MYSQL_BIND p[1];
-	unsigned long len = strlen(name);
+	FILE *f;
+	size_t n;
 	int rc = 1;
 
-	if ((st = mysql_stmt_init(m)) == NULL)
+	if ((f = fopen(path, "r")) == NULL) {
+		admin_warnx(a, "%s: %s", path, strerror(errno));
 		return 1;
-	if (mysql_stmt_prepare(st, sql, sizeof(sql) - 1) == 0) {
-		db_bind_str(&p[0], name, &len);
-		if (mysql_stmt_bind_param(st, p) == 0 &&
-		    mysql_stmt_execute(st) == 0 &&
-		    mysql_stmt_store_result(st) == 0) {
-			*applied = mysql_stmt_num_rows(st) > 0;
-			rc = 0;
-		}
 	}
-	mysql_stmt_close(st);
-	return rc;
-}
-
-static int
-migration_record(MYSQL *m, const char *name)
-{
-	MYSQL_STMT *st;
-	MYSQL_BIND p[1];
-	unsigned long len = strlen(name);
-	int rc = 1;
-	static const char sql[] = "INSERT INTO jwtauth_migration (name, "
-	    "applied_at) VALUES (?, UTC_TIMESTAMP())";
-
-	if ((st = mysql_stmt_init(m)) == NULL)
-		return 1;
-	db_bind_str(&p[0], name, &len);
-	if (mysql_stmt_prepare(st, sql, sizeof(sql) - 1) == 0 &&
-	    mysql_stmt_bind_param(st, p) == 0 && mysql_stmt_execute(st) == 0)
+	n = fread(buf, 1, SQL_FILE_MAX + 1, f);
+	if (ferror(f))
+		admin_warnx(a, "%s: %s", path, strerror(errno));
+	else if (n > SQL_FILE_MAX)
+		admin_warnx(a, "%s: longer than the limit of %d bytes", path,
+		    SQL_FILE_MAX);
+	else if (memchr(buf, '\0', n) != NULL)
+		admin_warnx(a, "%s: a NUL byte", path);
+	else {
+		buf[n] = '\0';
 		rc = 0;
-	mysql_stmt_close(st);
+	}
+	fclose(f);
 	return rc;
 }
 
+/*
+ * The migration at path as text to run, {{users_table}} substituted,
+ * into *out (the caller frees).  0, else a message and 1.
+ */
 static int
-migrate_one(struct admin *a, MYSQL *m, const char *name)
+sql_read(struct admin *a, const char *path, char **out)
 {
-	char path[4096], *text;
-	int applied = 0, rc;
+	char *raw;
+	int rc = 1;
 
-	if (migration_applied(m, name, &applied) != 0)
+	*out = NULL;
+	if ((raw = malloc(SQL_FILE_MAX + 1)) == NULL) {
+		admin_warnx(a, "out of memory");
 		return 1;
+	}
+	if (sql_load(a, path, raw) != 0)
+		goto out;
+	if ((*out = sql_subst(raw, a->cfg.users_table)) == NULL) {
+		admin_warnx(a, "out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(raw);
+	return rc;
+}
+
+/* Applies sql_dir/name unless the ledger has it; 0, else 1. */
+static int
+migrate_one(struct admin *a, struct db_migrations *m, const char *name)
+{
+	char path[4096], err[512], *text = NULL;
+	int applied = 0, n, rc = 1;
+	enum svc_err e;
+
+	if ((e = db_migration_applied(m, name, &applied)) != SVC_OK) {
+		admin_warnx(a, "%s: %s", name, svc_strerror(e));
+		return 1;
+	}
 	if (applied)
 		return 0;
-	snprintf(path, sizeof(path), "%s/%s", a->sql_dir, name);
-	if ((text = sql_read(path, a->cfg.users_table)) == NULL) {
-		fprintf(stderr, "jwtauth-admin: %s: cannot read\n", path);
+	n = snprintf(path, sizeof(path), "%s/%s", a->sql_dir, name);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		admin_warnx(a, "%s: the path is too long", name);
 		return 1;
 	}
-	rc = sql_run(m, text, name) || migration_record(m, name);
-	free(text);
-	if (rc == 0)
+	if (sql_read(a, path, &text) != 0)
+		return 1;
+	if (db_run_script(a->db, text, err, sizeof(err)) != SVC_OK)
+		admin_warnx(a, "%s: %s", path, err);
+	else if ((e = db_migration_record(m, name)) != SVC_OK)
+		admin_warnx(a, "%s: applied, but not recorded: %s", name,
+		    svc_strerror(e));
+	else {
 		printf("applied %s\n", name);
+		rc = 0;
+	}
+	free(text);
 	return rc;
 }
 
+/*
+ * migrate [-s DIR]: each file not yet applied, in name order, up to the
+ * first that fails.
+ */
 static int
 cmd_migrate(struct admin *a)
 {
+	struct db_migrations m;
 	struct dirent **names = NULL;
-	MYSQL *m;
 	int i, n, rc = 0;
 
-	if (admin_connect(a))
-		return 1;
-	m = db_mysql(a->db);
-	if (mysql_query(m, "CREATE TABLE IF NOT EXISTS jwtauth_migration ("
-	    "name varchar(255) NOT NULL PRIMARY KEY, applied_at datetime NOT "
-	    "NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4") != 0) {
-		fprintf(stderr, "jwtauth-admin: %s\n", mysql_error(m));
+	if (a->optval != NULL)
+		a->sql_dir = a->optval;
+	if (db_migrations_init(&m, a->db) != SVC_OK) {
+		admin_warnx(a, "cannot set up the table jwtauth_migration");
 		return 1;
 	}
 	if ((n = scandir(a->sql_dir, &names, NULL, sql_cmp)) < 0) {
-		fprintf(stderr, "jwtauth-admin: %s: %s\n", a->sql_dir,
-		    strerror(errno));
+		admin_warnx(a, "%s: %s", a->sql_dir, strerror(errno));
 		return 1;
 	}
 	for (i = 0; i < n; i++) {
 		if (rc == 0 && sql_name_ok(names[i]->d_name))
-			rc = migrate_one(a, m, names[i]->d_name);
+			rc = migrate_one(a, &m, names[i]->d_name);
 		free(names[i]);
 	}
 	free(names);
 	return rc;
 }
 
-/* ---- createuser, hash ------------------------------------------- */
+/* ---- users -------------------------------------------------------- */
 
+/* The config's hashing policy into p, or a message and 1. */
 static int
-policy_of(const struct admin *a, struct pw_policy *p)
+admin_policy(struct admin *a, struct pw_policy *p)
 {
-	if (pw_alg_parse(a->cfg.pw_algorithm, &p->alg) != SVC_OK)
+	if (pw_alg_parse(a->cfg.pw_algorithm, &p->alg) != SVC_OK) {
+		admin_warnx(a, "[password] algorithm %s is not one that "
+		    "jwtauth writes", a->cfg.pw_algorithm);
 		return 1;
+	}
 	pw_policy_init(p, p->alg, a->cfg.pbkdf2_iterations);
 	return 0;
 }
@@ -321,85 +470,83 @@ find_user(struct admin *a, const char *name, struct user *u)
 	if ((rc = users_by_name(&a->users, name, u)) == SVC_OK)
 		return 0;
 	if (rc == SVC_NOTFOUND)
-		fprintf(stderr, "jwtauth-admin: %s: no such user\n", name);
+		admin_warnx(a, "%s: no such user", name);
 	else
-		fprintf(stderr, "jwtauth-admin: %s: %s\n", name,
-		    svc_strerror(rc));
+		admin_warnx(a, "%s: %s", name, svc_strerror(rc));
 	return 1;
 }
 
 /*
- * Reads a password and hashes it with the config's policy into hash
- * (PW_ENCODED_MAX bytes).  0 on success, else a message and 1.
+ * Reads a password and hashes it with pol into hash (size bytes).
+ * 0 on success, else a message and 1.
  */
 static int
-new_hash(struct admin *a, char *hash)
+hash_password(struct admin *a, const struct pw_policy *pol, char *hash,
+    size_t size)
 {
 	char pass[PASSWORD_MAX];
-	struct pw_policy pol;
 	ssize_t len;
 	int rc;
 
-	if (policy_of(a, &pol)) {
-		fprintf(stderr, "jwtauth-admin: [password] algorithm %s is "
-		    "not one that jwtauth writes\n", a->cfg.pw_algorithm);
-		return 1;
-	}
 	if ((len = read_password(pass, sizeof(pass), "Password: ")) < 0) {
-		fputs("jwtauth-admin: an empty password\n", stderr);
+		admin_warnx(a, "an empty password");
 		return 1;
 	}
-	rc = pw_make(pass, (size_t)len, &pol, hash, PW_ENCODED_MAX) != SVC_OK;
+	rc = pw_make(pass, (size_t)len, pol, hash, size) != SVC_OK;
 	OPENSSL_cleanse(pass, sizeof(pass));
 	if (rc)
-		fputs("jwtauth-admin: cannot make the hash\n", stderr);
+		admin_warnx(a, "cannot make the hash");
 	return rc;
 }
 
+/* A password read and hashed with the config's policy into hash. */
 static int
-cmd_createuser(struct admin *a, int argc, char **argv)
+new_hash(struct admin *a, char *hash)
+{
+	struct pw_policy pol;
+
+	if (admin_policy(a, &pol))
+		return 1;
+	return hash_password(a, &pol, hash, PW_ENCODED_MAX);
+}
+
+/* createuser [-i] USER EMAIL */
+static int
+cmd_createuser(struct admin *a)
 {
 	char hash[PW_ENCODED_MAX];
+	const char *name = a->argv[0], *email = a->argv[1];
 	long long id;
-	int if_missing = 0;
 	enum svc_err rc;
 
-	if (argc > 1 && strcmp(argv[1], "-i") == 0) {
-		if_missing = 1;
-		argc--, argv++;
-	}
-	if (argc != 3)
-		return usage_error();
-	if (admin_connect(a) || new_hash(a, hash))
+	if (new_hash(a, hash))
 		return 1;
-	rc = users_insert(&a->users, argv[1], argv[2], hash, &id);
+	rc = users_insert(&a->users, name, email, hash, &id);
 	OPENSSL_cleanse(hash, sizeof(hash));
+	if (rc == SVC_CONFLICT && a->flag)
+		return 0;
 	if (rc == SVC_CONFLICT) {
-		if (!if_missing)
-			fprintf(stderr, "jwtauth-admin: %s: the username is "
-			    "taken\n", argv[1]);
-		return if_missing ? 0 : 1;
+		admin_warnx(a, "%s: the username is taken", name);
+		return 1;
 	}
 	if (rc != SVC_OK) {
-		fprintf(stderr, "jwtauth-admin: %s: %s\n", argv[1],
-		    svc_strerror(rc));
+		admin_warnx(a, "%s: %s", name, svc_strerror(rc));
 		return 1;
 	}
-	printf("created %s (id %lld)\n", argv[1], id);
+	printf("created %s (id %lld)\n", name, id);
 	return 0;
 }
 
 /* passwd USER: a new password, which also ends every token of USER. */
 static int
-cmd_passwd(struct admin *a, int argc, char **argv)
+cmd_passwd(struct admin *a)
 {
 	char hash[PW_ENCODED_MAX];
+	const char *name = a->argv[0];
 	struct user u;
 	enum svc_err rc;
 
-	if (argc != 2)
-		return usage_error();
-	if (admin_connect(a) || find_user(a, argv[1], &u))
+	if (find_user(a, name, &u))
 		return 1;
 	users_clear(&u);
 	if (new_hash(a, hash))
@@ -407,33 +554,42 @@ cmd_passwd(struct admin *a, int argc, char **argv)
 	rc = users_set_password(&a->users, u.id, hash);
 	OPENSSL_cleanse(hash, sizeof(hash));
 	if (rc != SVC_OK) {
-		fprintf(stderr, "jwtauth-admin: %s: %s\n", argv[1],
-		    svc_strerror(rc));
+		admin_warnx(a, "%s: %s", name, svc_strerror(rc));
 		return 1;
 	}
-	printf("password changed for %s\n", argv[1]);
+	printf("password changed for %s\n", name);
 	return 0;
 }
 
 /* activate USER, deactivate USER (which ends every token of USER). */
 static int
-cmd_active(struct admin *a, int argc, char **argv, int active)
+set_active(struct admin *a, int active)
 {
+	const char *name = a->argv[0];
 	struct user u;
 	enum svc_err rc;
 
-	if (argc != 2)
-		return usage_error();
-	if (admin_connect(a) || find_user(a, argv[1], &u))
+	if (find_user(a, name, &u))
 		return 1;
 	users_clear(&u);
 	if ((rc = users_set_active(&a->users, u.id, active)) != SVC_OK) {
-		fprintf(stderr, "jwtauth-admin: %s: %s\n", argv[1],
-		    svc_strerror(rc));
+		admin_warnx(a, "%s: %s", name, svc_strerror(rc));
 		return 1;
 	}
-	printf("%s %s\n", active ? "activated" : "deactivated", argv[1]);
+	printf("%s %s\n", active ? "activated" : "deactivated", name);
 	return 0;
+}
+
+static int
+cmd_activate(struct admin *a)
+{
+	return set_active(a, 1);
+}
+
+static int
+cmd_deactivate(struct admin *a)
+{
+	return set_active(a, 0);
 }
 
 static int
@@ -449,42 +605,39 @@ list_one(void *arg, long long id, const char *username, const char *email,
 
 /* list: one tab-separated line per user, after a header line. */
 static int
-cmd_list(struct admin *a, int argc)
+cmd_list(struct admin *a)
 {
 	enum svc_err rc;
 
-	if (argc != 1)
-		return usage_error();
-	if (admin_connect(a))
-		return 1;
 	printf("id\tusername\temail\tactive\tlast_login\n");
 	if ((rc = users_list(&a->users, list_one, NULL)) != SVC_OK) {
-		fprintf(stderr, "jwtauth-admin: list: %s\n", svc_strerror(rc));
+		admin_warnx(a, "%s", svc_strerror(rc));
 		return 1;
 	}
-	return fflush(stdout) != 0;
+	if (fflush(stdout) != 0) {
+		admin_warnx(a, "stdout: %s", strerror(errno));
+		return 1;
+	}
+	return 0;
 }
+
+/* ---- purge, hash, genkey, help ------------------------------------ */
 
 /*
  * purge: expired refresh-token rows and login failures out of the
  * window, in batches so that no statement holds its locks for long.
  */
 static int
-cmd_purge(struct admin *a, int argc)
+cmd_purge(struct admin *a)
 {
 	struct tokens t;
 	struct throttle th;
 	unsigned long long n, tok = 0, fail = 0;
 	enum svc_err rc;
 
-	if (argc != 1)
-		return usage_error();
-	if (admin_connect(a))
-		return 1;
 	if ((rc = tokens_init(&t, &a->cfg, a->db)) != SVC_OK ||
 	    (rc = throttle_init(&th, &a->cfg, a->db)) != SVC_OK) {
-		fprintf(stderr, "jwtauth-admin: purge: %s\n",
-		    svc_strerror(rc));
+		admin_warnx(a, "%s", svc_strerror(rc));
 		tokens_free(&t);
 		return 1;
 	}
@@ -500,8 +653,7 @@ cmd_purge(struct admin *a, int argc)
 	}
 	tokens_free(&t);
 	if (rc != SVC_OK) {
-		fprintf(stderr, "jwtauth-admin: purge: %s\n",
-		    svc_strerror(rc));
+		admin_warnx(a, "%s", svc_strerror(rc));
 		return 1;
 	}
 	printf("purged %llu refresh tokens and %llu login failures\n", tok,
@@ -509,151 +661,108 @@ cmd_purge(struct admin *a, int argc)
 	return 0;
 }
 
+/* hash: with the config's policy if there is a config, else Django's. */
 static int
-cmd_hash(struct admin *a, int argc)
+cmd_hash(struct admin *a)
 {
-	char pass[PASSWORD_MAX], hash[PW_ENCODED_MAX];
+	char hash[PW_ENCODED_MAX];
 	struct pw_policy pol;
-	ssize_t len;
-	int rc;
 
-	if (argc != 1)
-		return usage_error();
 	/* Without a config: Django's default (zero fields: defaults). */
 	memset(&pol, 0, sizeof(pol));
 	pol.alg = PW_PBKDF2_SHA256;
 	pol.iterations = PW_PBKDF2_DEFAULT_ITERATIONS;
-	if (a->have_cfg && policy_of(a, &pol))
+	if (a->have_cfg && admin_policy(a, &pol))
 		return 1;
-	if ((len = read_password(pass, sizeof(pass), "Password: ")) < 0) {
-		fputs("jwtauth-admin: an empty password\n", stderr);
+	if (hash_password(a, &pol, hash, sizeof(hash)))
 		return 1;
-	}
-	rc = pw_make(pass, (size_t)len, &pol, hash, sizeof(hash)) != SVC_OK;
-	OPENSSL_cleanse(pass, sizeof(pass));
-	if (rc == 0)
-		puts(hash);
-	return rc;
+	puts(hash);
+	return 0;
 }
 
-/* ---- genkey ------------------------------------------------------ */
-
+/* genkey [-f] FILE: 48 random bytes in base64, mode 0600. */
 static int
-cmd_genkey(int argc, char **argv)
+cmd_genkey(struct admin *a)
 {
 	unsigned char raw[48];
 	char text[B64_ENCLEN(48) + 2];
-	int force = 0, fd, flags;
+	const char *path = a->argv[0];
+	int fd = -1, flags, rc = 1;
 	size_t n;
 
-	if (argc > 1 && strcmp(argv[1], "-f") == 0) {
-		force = 1;
-		argc--, argv++;
-	}
-	if (argc != 2) {
-		usage();
-		return 2;
-	}
-	if (RAND_bytes(raw, sizeof(raw)) != 1)
+	if (RAND_bytes(raw, sizeof(raw)) != 1) {
+		admin_warnx(a, "no random bytes from OpenSSL");
 		return 1;
+	}
 	n = b64_encode(raw, sizeof(raw), text);
 	OPENSSL_cleanse(raw, sizeof(raw));
 	text[n++] = '\n';
-	flags = O_WRONLY | O_CREAT | O_NOFOLLOW | (force ? O_TRUNC : O_EXCL);
-	if ((fd = open(argv[1], flags, 0600)) < 0) {
-		fprintf(stderr, "jwtauth-admin: %s: %s\n", argv[1],
-		    strerror(errno));
-		return 1;
+	flags = O_WRONLY | O_CREAT | O_NOFOLLOW | (a->flag ? O_TRUNC : O_EXCL);
+	if ((fd = open(path, flags, 0600)) < 0 || fchmod(fd, 0600) != 0 ||
+	    write(fd, text, n) != (ssize_t)n) {
+		admin_warnx(a, "%s: %s", path, strerror(errno));
+		goto out;
 	}
-	if (fchmod(fd, 0600) != 0 || write(fd, text, n) != (ssize_t)n) {
-		fprintf(stderr, "jwtauth-admin: %s: %s\n", argv[1],
-		    strerror(errno));
-		close(fd);
-		return 1;
-	}
+	rc = 0;
+out:
 	OPENSSL_cleanse(text, sizeof(text));
-	return close(fd) != 0;
-}
-
-/* The commands that need the config, and whether they take it. */
-static int
-admin_run(struct admin *a, const char *config, const char *cmd, int argc,
-    char **argv)
-{
-	if (strcmp(cmd, "hash") == 0) {
-		if (access(config, R_OK) == 0 && admin_config(a, config))
-			return 1;
-		return cmd_hash(a, argc);
+	if (fd >= 0 && close(fd) != 0 && rc == 0) {
+		admin_warnx(a, "%s: %s", path, strerror(errno));
+		rc = 1;
 	}
-	if (strcmp(cmd, "migrate") == 0) {
-		if (argc == 3 && strcmp(argv[1], "-s") == 0)
-			a->sql_dir = argv[2];
-		else if (argc != 1)
-			return usage_error();
-		return admin_config(a, config) ? 1 : cmd_migrate(a);
-	}
-	if (admin_config(a, config))
-		return 1;
-	if (strcmp(cmd, "createuser") == 0)
-		return cmd_createuser(a, argc, argv);
-	if (strcmp(cmd, "passwd") == 0)
-		return cmd_passwd(a, argc, argv);
-	if (strcmp(cmd, "activate") == 0)
-		return cmd_active(a, argc, argv, 1);
-	if (strcmp(cmd, "deactivate") == 0)
-		return cmd_active(a, argc, argv, 0);
-	if (strcmp(cmd, "list") == 0)
-		return cmd_list(a, argc);
-	if (strcmp(cmd, "purge") == 0)
-		return cmd_purge(a, argc);
-	return usage_error();
+	return rc;
 }
 
 static int
-known(const char *cmd)
+cmd_help(struct admin *a)
 {
-	static const char *const cmds[] = { "migrate", "createuser", "passwd",
-	    "activate", "deactivate", "list", "purge", "hash", "genkey" };
-	size_t i;
-
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (strcmp(cmd, cmds[i]) == 0)
-			return 1;
+	(void)a;
+	usage(stdout);
 	return 0;
 }
+
+/* ---- main --------------------------------------------------------- */
 
 int
 main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	static struct admin a;
-	const char *config = NULL, *cmd;
-	int rc;
+	const char *config = NULL;
+	int ch, rc;
 
-	log_init("jwtauth-admin");
+	log_init(PROGNAME);
 	a.sql_dir = getenv("JWTAUTH_SQL_DIR") ? getenv("JWTAUTH_SQL_DIR") :
 	    SQL_DIR;
-	if (argc > 2 && strcmp(argv[1], "-c") == 0) {
-		config = argv[2];
-		argc -= 2, argv += 2;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+c:h", longopts, NULL)) != -1) {
+		if (ch == 'c')
+			config = optarg;
+		else if (ch == 'h')
+			return cmd_help(&a);
+		else {
+			usage(stderr);
+			return 2;
+		}
 	}
-	if (argc < 2)
-		return usage_error();
-	cmd = argv[1];
-	argc--, argv++;
-	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "-h") == 0 ||
-	    strcmp(cmd, "--help") == 0) {
-		fputs(usage_text, stdout);
-		return 0;
+	if (optind == argc) {
+		usage(stderr);
+		return 2;
 	}
-	if (!known(cmd)) {
-		fprintf(stderr, "jwtauth-admin: unknown command \"%s\"\n", cmd);
-		return usage_error();
+	if ((a.cmd = admin_lookup(argv[optind])) == NULL) {
+		fprintf(stderr, PROGNAME ": unknown command \"%s\"\n",
+		    argv[optind]);
+		usage(stderr);
+		return 2;
 	}
-	if (strcmp(cmd, "genkey") == 0)
-		return cmd_genkey(argc, argv);
+	if (admin_args(&a, argc - optind, argv + optind) != 0)
+		return usage_error(a.cmd);
 	if (config == NULL)
 		config = cfg_path();
-	rc = admin_run(&a, config, cmd, argc, argv);
+	rc = admin_open(&a, config) != 0 ? 1 : a.cmd->run(&a);
 	db_free(a.db);
 	cfg_free(&a.cfg);
 	return rc;

@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """jwtauth-admin, every subcommand, against the stack's database: exit
-status (0 done, 1 failed, 2 usage), output and what it changed."""
+status (0 done, 1 failed, 2 usage), output, messages ("jwtauth-admin:
+<command>: <what>") and what it changed, migrations from directories of
+its own included."""
 import os
 import stat
 import subprocess
@@ -31,11 +33,21 @@ for args in (('createuser', U), ('passwd',), ('activate', 'a', 'b'), ('deactivat
              ('list', 'x'), ('purge', 'x'), ('hash', 'x'), ('genkey',), ('migrate', 'x')):
     r = admin(*args)
     ok(says(r, 2, 'usage:'), f'admin: {" ".join(args)}: wrong arguments, exit 2', r)
-r = subprocess.run([os.path.join(ROOT, os.environ.get('BUILD', 'build'), 'bin',
-                                 'jwtauth-admin'), '-c', '/nonexistent/jwtauth.conf', 'list'],
+r = admin('createuser', U)
+ok(r.stderr == 'usage: jwtauth-admin [-c config] createuser [-i] USER EMAIL\n',
+   "admin: wrong arguments: that command's synopsis, one line", r)
+r = admin('passwd', '-x', U)
+ok(says(r, 2, 'usage: jwtauth-admin [-c config] passwd USER'),
+   'admin: an option the command does not take: exit 2', r)
+EXE = os.path.join(ROOT, os.environ.get('BUILD', 'build'), 'bin', 'jwtauth-admin')
+r = subprocess.run([EXE, '-c', '/nonexistent/jwtauth.conf', 'list'],
                    capture_output=True, text=True)
-ok(r.returncode == 1 and '/nonexistent/jwtauth.conf' in r.stderr,
-   'admin: a config that is not there: exit 1 naming it', r)
+ok(r.returncode == 1 and r.stderr.startswith('jwtauth-admin: list: ') and
+   '/nonexistent/jwtauth.conf' in r.stderr,
+   'admin: a config that is not there: exit 1 naming the command and it', r)
+r = subprocess.run([EXE, '-c', '/nonexistent/jwtauth.conf', 'list', 'x'],
+                   capture_output=True, text=True)
+ok(says(r, 2, 'usage:'), 'admin: wrong arguments are a usage error before the config', r)
 
 # createuser.
 sql(f"DELETE FROM auth_user WHERE username = '{U}'")
@@ -58,7 +70,8 @@ ok(login(U, 'second-pass-2').status == 200, 'admin: passwd: the new password 200
 r = request('GET', '/api/profile', headers=bearer(tok))
 ok(r.status == 401, 'admin: passwd: an access token from before is refused', r)
 r = admin('passwd', f'nosuch-{TAG}', stdin='x-pass-123\n')
-ok(says(r, 1, 'no such user'), 'admin: passwd of no such user: exit 1', r)
+ok(r.returncode == 1 and r.stderr == f'jwtauth-admin: passwd: nosuch-{TAG}: no such user\n',
+   'admin: passwd of no such user: exit 1, "jwtauth-admin: passwd: USER: no such user"', r)
 
 # deactivate, activate.
 tok = login(U, 'second-pass-2').json()['access_token']
@@ -104,6 +117,82 @@ r = admin('migrate', '-s', os.path.join(ROOT, 'sql'))
 ok(r.returncode == 0 and r.stdout == '', 'admin: migrate: nothing new, exit 0', r)
 ok(sql("SELECT COUNT(*) FROM jwtauth_migration WHERE name = '003_login_failure.sql'") == ['1'],
    'admin: migrate: 003 recorded once')
+
+# migrate from a directory of our own: every file in name order, each once,
+# {{users_table}} substituted; files that are not migrations are left alone.
+SQL_FILE_MAX = 256 * 1024   # tools/jwtauth-admin.c, and its help
+
+
+def sql_dir(files):
+    d = tempfile.mkdtemp()
+    for name, text in files.items():
+        with open(os.path.join(d, name), 'w') as fh:
+            fh.write(text)
+    return d
+
+
+def recorded(name):
+    return sql(f"SELECT COUNT(*) FROM jwtauth_migration WHERE name = '{name}'") == ['1']
+
+
+def table_there(name):
+    return sql(f"SHOW TABLES LIKE '{name}'") == [name]
+
+
+MA, MB = f'0001-{TAG}-a.sql', f'0002-{TAG}-b.sql'
+d = sql_dir({
+    MB: f"INSERT INTO adm_mig_{TAG} VALUES (1);\n"
+        f"-- a comment; the next one counts the users table\n"
+        f"INSERT INTO adm_mig_{TAG} SELECT COUNT(*) FROM `{{{{users_table}}}}`;\n",
+    MA: f"-- made before {MB} fills it\nCREATE TABLE adm_mig_{TAG} (n int NOT NULL);\n",
+    'notes.txt': 'not SQL;',
+    f'{TAG}.sql.orig': 'SELEKT;',
+})
+r = admin('migrate', '-s', d)
+ok(r.returncode == 0 and r.stdout == f'applied {MA}\napplied {MB}\n' and r.stderr == '',
+   'admin: migrate -s DIR: both files, in name order', r)
+ok(sql(f"SELECT COUNT(*) FROM adm_mig_{TAG}") == ['2'] and
+   sql(f"SELECT n FROM adm_mig_{TAG} WHERE n <> 1") == sql("SELECT COUNT(*) FROM auth_user"),
+   'admin: migrate: every statement ran, {{users_table}} substituted')
+ok(recorded(MA) and recorded(MB), 'admin: migrate: both recorded')
+r = admin('migrate', '-s', d)
+ok(r.returncode == 0 and r.stdout == '' and
+   sql(f"SELECT COUNT(*) FROM adm_mig_{TAG}") == ['2'],
+   'admin: migrate again: nothing applied twice', r)
+
+# A failing statement: exit 1, one line naming the file and the line, not recorded.
+MC = f'0003-{TAG}-c.sql'
+d2 = sql_dir({MC: f"INSERT INTO adm_mig_{TAG} VALUES (3);\n\nSELEKT 1;\n"})
+r = admin('migrate', '-s', d2)
+ok(r.returncode == 1 and r.stderr.startswith(f'jwtauth-admin: migrate: {d2}/{MC}: line 3: ') and
+   r.stderr.count('\n') == 1 and not recorded(MC),
+   'admin: migrate: a failing statement: exit 1, the file and line, not recorded', r)
+
+# A file over the limit is an error naming it, never cut and run; one of
+# exactly the limit runs whole (its last byte is the ';' of its statement).
+big, edge = f'0004-{TAG}-big.sql', f'0005-{TAG}-edge.sql'
+stmt = f"CREATE TABLE adm_big_{TAG} (n int);\n"
+d3 = sql_dir({big: '-- ' + 'x' * SQL_FILE_MAX + '\n' + stmt})
+r = admin('migrate', '-s', d3)
+ok(r.returncode == 1 and r.stdout == '' and
+   r.stderr == f'jwtauth-admin: migrate: {d3}/{big}: longer than the limit of '
+               f'{SQL_FILE_MAX} bytes\n',
+   'admin: migrate: a file over 256 KiB: exit 1, one line naming the file', r)
+ok(not recorded(big) and not table_there(f'adm_big_{TAG}'),
+   'admin: migrate: the file over the limit ran nothing and is not recorded')
+stmt = f"CREATE TABLE adm_edge_{TAG} (n int);"
+d4 = sql_dir({edge: '-- ' + 'x' * (SQL_FILE_MAX - len(stmt) - 4) + '\n' + stmt})
+ok(os.path.getsize(os.path.join(d4, edge)) == SQL_FILE_MAX, 'admin: the edge file is 256 KiB')
+r = admin('migrate', '-s', d4)
+ok(r.returncode == 0 and r.stdout == f'applied {edge}\n' and table_there(f'adm_edge_{TAG}'),
+   'admin: migrate: a file of exactly 256 KiB runs whole, its last byte too', r)
+
+sql(f"DROP TABLE IF EXISTS adm_mig_{TAG}, adm_big_{TAG}, adm_edge_{TAG}")
+sql(f"DELETE FROM jwtauth_migration WHERE name LIKE '%-{TAG}-%'")
+for dd in (d, d2, d3, d4):
+    for f in os.listdir(dd):
+        os.unlink(os.path.join(dd, f))
+    os.rmdir(dd)
 
 # purge: expired refresh rows and failures out of the window go; live ones stay.
 uid = user_id(U)

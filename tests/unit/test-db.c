@@ -1,12 +1,14 @@
 /*
  * test-db.c: the database handle against a real MariaDB.  Statements,
  * results, duplicate keys, affected rows, transactions, statements
- * added after the connection, a connection killed by the server, and
- * a server that is not there.
+ * added after the connection, a connection killed by the server, a
+ * server that is not there, scripts (db_run_script) and the migration
+ * ledger.
  *
  * Reads the config from $JWTAUTH_CONFIG; skips without one (make check
  * runs it with the stack up).  Every row it adds belongs to users
- * named "unit-<pid>-db-..." and is deleted at the end.
+ * named "unit-<pid>-db-..." (or is a migration of that name, or a
+ * temporary table) and is deleted at the end.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -467,6 +469,162 @@ test_full(void)
 	db_free(db);
 }
 
+/* COUNT(*) and SUM(id) of the temporary table t on db (statement st). */
+static enum svc_err
+script_rows(struct db *db, int st, long long *count, long long *sum)
+{
+	MYSQL_BIND r[2];
+	my_bool snull = 0;
+	int found = 0;
+	enum svc_err rc;
+
+	*count = *sum = -1;
+	db_bind_ll(&r[0], count);
+	db_bind_llnull(&r[1], sum, &snull);
+	rc = db_exec(db, st, NULL, r, &found, NULL);
+	if (rc == SVC_OK && snull)
+		*sum = 0;
+	return rc == SVC_OK && !found ? SVC_NOTFOUND : rc;
+}
+
+static void
+test_script(void)
+{
+	static const char script[] =
+	    "-- a comment; with a ';' that ends nothing\n"
+	    "CREATE TEMPORARY TABLE unit_script (id int NOT NULL,\n"
+	    "-- a comment inside a statement;\n"
+	    "  v varchar(20) NOT NULL);\n"
+	    "\n"
+	    "INSERT INTO unit_script VALUES (1, 'a'), (2, 'b');;\n"
+	    "SELECT id FROM unit_script;\n"
+	    "INSERT INTO unit_script VALUES (4, 'c');\n"
+	    "   \n"
+	    "-- the end\n";
+	struct db *db;
+	char err[256];
+	long long count, sum;
+	int st;
+
+	if (db_new(&db, &cfg) != SVC_OK) {
+		ok(0, "db_new for the script tests");
+		return;
+	}
+	is_int(db_run_script(db, script, err, sizeof(err)), SVC_OK,
+	    "db_run_script: comments, a blank statement, a SELECT: OK");
+	ok(err[0] == '\0', "db_run_script: OK leaves err empty (%s)", err);
+	st = db_add(db, "SELECT COUNT(*), SUM(id) FROM unit_script",
+	    DB_RETRY);
+	is_int(script_rows(db, st, &count, &sum), SVC_OK,
+	    "db_run_script: its table is there");
+	ok(count == 3 && sum == 7,
+	    "db_run_script: every statement ran once (%lld rows, sum %lld)",
+	    count, sum);
+
+	is_int(db_run_script(db, "INSERT INTO unit_script VALUES (8, 'd');\n"
+	    "INSERT INTO unit_script VALUES (16, 'e')\n", err, sizeof(err)),
+	    SVC_BADINPUT, "db_run_script: text after the last ';': "
+	    "SVC_BADINPUT");
+	ok(strstr(err, "line 2") != NULL && strstr(err, "';'") != NULL,
+	    "db_run_script: the error names the line (%s)", err);
+	script_rows(db, st, &count, &sum);
+	ok(count == 3 && sum == 7,
+	    "db_run_script: a script cut short runs nothing (sum %lld)", sum);
+
+	is_int(db_run_script(db, "INSERT INTO unit_script VALUES (8, 'd');\n"
+	    "\nSELEKT 1;\nINSERT INTO unit_script VALUES (16, 'e');\n", err,
+	    sizeof(err)), SVC_DB, "db_run_script: a failing statement: SVC_DB");
+	ok(strstr(err, "line 3: ") != NULL && strstr(err, "SELEKT") != NULL,
+	    "db_run_script: the error names its line and the server's "
+	    "reason (%s)", err);
+	is_int(script_rows(db, st, &count, &sum), SVC_OK,
+	    "db_run_script: the connection serves after a failed statement");
+	ok(count == 4 && sum == 15,
+	    "db_run_script: the statement before ran, the one after did not "
+	    "(sum %lld)", sum);
+
+	is_int(db_run_script(db, "", err, sizeof(err)), SVC_OK,
+	    "db_run_script: an empty script: OK");
+	is_int(db_run_script(db, "-- only; a comment\n\n", err, sizeof(err)),
+	    SVC_OK, "db_run_script: only comments: OK");
+	is_int(db_run_script(db, "SELEKT 1;", NULL, 0), SVC_DB,
+	    "db_run_script: err NULL: SVC_DB all the same");
+	db_free(db);
+
+	{
+		struct cfg bad = cfg;	/* shallow: never freed */
+
+		bad.db_host = "localhost";
+		bad.db_socket = "/nonexistent/mysqld.sock";
+		if (db_new(&db, &bad) != SVC_OK) {
+			ok(0, "db_new (no server)");
+			return;
+		}
+		is_int(db_run_script(db, "SELECT 1;", err, sizeof(err)),
+		    SVC_DB, "db_run_script: no server: SVC_DB");
+		ok(strstr(err, "connect") != NULL,
+		    "db_run_script: no server: says so (%s)", err);
+		db_free(db);
+	}
+}
+
+static void
+test_migrations(void)
+{
+	struct db *db;
+	struct db_migrations m, m2;
+	char name[128];
+	MYSQL_BIND p[1];
+	unsigned long nlen;
+	unsigned long long n = 0;
+	int del, applied = -1;
+
+	name_of(name, sizeof(name), "migration.sql");
+	nlen = strlen(name);
+	if (db_new(&db, &cfg) != SVC_OK) {
+		ok(0, "db_new for the migration tests");
+		return;
+	}
+	is_int(db_migrations_init(&m, db), SVC_OK, "db_migrations_init: OK");
+	ok(m.applied >= 0 && m.record >= 0,
+	    "db_migrations_init: two statements registered");
+	is_int(db_migration_applied(&m, name, &applied), SVC_OK,
+	    "db_migration_applied (new name): OK");
+	is_int(applied, 0, "db_migration_applied: a new name is not applied");
+	is_int(db_migration_record(&m, name), SVC_OK,
+	    "db_migration_record: OK");
+	is_int(db_migration_applied(&m, name, &applied), SVC_OK,
+	    "db_migration_applied (recorded): OK");
+	is_int(applied, 1, "db_migration_applied: a recorded name is applied");
+	is_int(db_migration_record(&m, name), SVC_CONFLICT,
+	    "db_migration_record twice: SVC_CONFLICT");
+	name[nlen - 1] = 'x';
+	is_int(db_migration_applied(&m, name, &applied), SVC_OK,
+	    "db_migration_applied (another name): OK");
+	is_int(applied, 0, "db_migration_applied: only that exact name");
+	name[nlen - 1] = 'l';
+
+	/* The table is there now: a second ledger on a new handle. */
+	db_free(db);
+	if (db_new(&db, &cfg) != SVC_OK) {
+		ok(0, "db_new for the second ledger");
+		return;
+	}
+	is_int(db_migrations_init(&m2, db), SVC_OK,
+	    "db_migrations_init with the table there: OK");
+	is_int(db_migration_applied(&m2, name, &applied), SVC_OK,
+	    "db_migration_applied on a new connection: OK");
+	is_int(applied, 1, "the record outlives its connection");
+
+	del = db_add(db, "DELETE FROM jwtauth_migration WHERE name = ?",
+	    DB_RETRY);
+	db_bind_str(&p[0], name, &nlen);
+	is_int(db_exec(db, del, p, NULL, NULL, &n), SVC_OK,
+	    "cleanup: delete our migration row");
+	is_int(n, 1, "cleanup: one migration row");
+	db_free(db);
+}
+
 static void
 cleanup(struct db *db, const struct stmts *s)
 {
@@ -512,6 +670,8 @@ main(void)
 	test_basics(db, &s);
 	test_tx(db, &s);
 	test_late(db);
+	test_script();
+	test_migrations();
 	test_kill(&s);
 	test_unreachable();
 	test_full();
