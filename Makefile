@@ -149,14 +149,33 @@ install: programs
 clean:
 	rm -rf build
 
-# libFuzzer targets (Debian's clang): one per parser, lib compiled in.
+# libFuzzer targets (Debian's clang): one per parser.  lib/ is compiled
+# once, instrumented for coverage (fuzzer-no-link) and sanitized, into
+# one archive that every harness links: compiling each lib source again
+# per target cost a clean `make fuzzers` several times over.  New
+# lib/*.c and tests/fuzz/fuzz-*.c files are picked up by the globs.
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz-*.c)
 FUZZERS	 = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+FUZZ_OBJ = $(LIB_SRC:%.c=$(BUILD)/fuzzobj/%.o)
+FUZZ_LIB = $(BUILD)/fuzzobj/libjwtauth-fuzz.a
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib -g -O1 $(PKG_CF)
+FUZZ_SAN = address,undefined
 
 fuzzers: $(FUZZERS)
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)
+$(BUILD)/fuzzobj/%.o: %.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)
-	clang -std=c11 -D_GNU_SOURCE -Ilib -g -O1 \
-		-fsanitize=fuzzer,address,undefined $(PKG_CF) \
-		$(LDFLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) -c -o $@ $<
+
+$(FUZZ_LIB): $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $(FUZZ_OBJ)
+
+$(BUILD)/fuzz/%: $(BUILD)/fuzzobj/tests/fuzz/%.o $(FUZZ_LIB)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) $(LDFLAGS) \
+		-o $@ $< $(FUZZ_LIB) $(LDLIBS)
+# The harness objects are made by a chain of pattern rules: keep them,
+# or make deletes them and relinks every target at the next run.
+.SECONDARY: $(FUZZ_SRC:%.c=$(BUILD)/fuzzobj/%.o)
