@@ -122,9 +122,17 @@ migrate: all
 	@scripts/stack migrate
 
 # Every test: unit, end to end, fuzz (bounded), then all again under
-# ASan + UBSan.  The last line counts every test.
+# ASan + UBSan.  The last line counts every test.  In stages, each
+# timed: `make check CHECK_ONLY=e2e SERVER=lighttpd`, `CHECK_ONLY=unit`,
+# `CHECK_FILES=tests/e2e/test-login.py` (scripts/check says more).
+# SERVER's default is lighttpd, so it restricts the web server kinds
+# only when given on the command line, or in the environment together
+# with CHECK_ONLY (a partial run anyway).
+CHECK_KINDS = $(if $(or $(filter command line,$(origin SERVER)),$(and \
+	$(CHECK_ONLY),$(filter environment,$(origin SERVER)))),$(SERVER))
 check: deps
-	@scripts/check
+	@CHECK_ONLY='$(CHECK_ONLY)' CHECK_FILES='$(CHECK_FILES)' \
+		CHECK_SERVER='$(CHECK_KINDS)' scripts/check
 
 unit: $(UNITS)
 	@tests/tap-run $(UNITS)
