@@ -122,9 +122,17 @@ migrate: all
 	@scripts/stack migrate
 
 # Every test: unit, end to end, fuzz (bounded), then all again under
-# ASan + UBSan.  The last line counts every test.
+# ASan + UBSan.  The last line counts every test.  In stages, each
+# timed: `make check CHECK_ONLY=e2e SERVER=lighttpd`, `CHECK_ONLY=unit`,
+# `CHECK_FILES=tests/e2e/test-login.py` (scripts/check says more).
+# SERVER's default is lighttpd, so it restricts the web server kinds
+# only when given on the command line, or in the environment together
+# with CHECK_ONLY (a partial run anyway).
+CHECK_KINDS = $(if $(or $(filter command line,$(origin SERVER)),$(and \
+	$(CHECK_ONLY),$(filter environment,$(origin SERVER)))),$(SERVER))
 check: deps
-	@scripts/check
+	@CHECK_ONLY='$(CHECK_ONLY)' CHECK_FILES='$(CHECK_FILES)' \
+		CHECK_SERVER='$(CHECK_KINDS)' scripts/check
 
 unit: $(UNITS)
 	@tests/tap-run $(UNITS)
@@ -149,14 +157,33 @@ install: programs
 clean:
 	rm -rf build
 
-# libFuzzer targets (Debian's clang): one per parser, lib compiled in.
+# libFuzzer targets (Debian's clang): one per parser.  lib/ is compiled
+# once, instrumented for coverage (fuzzer-no-link) and sanitized, into
+# one archive that every harness links: compiling each lib source again
+# per target cost a clean `make fuzzers` several times over.  New
+# lib/*.c and tests/fuzz/fuzz-*.c files are picked up by the globs.
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz-*.c)
 FUZZERS	 = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+FUZZ_OBJ = $(LIB_SRC:%.c=$(BUILD)/fuzzobj/%.o)
+FUZZ_LIB = $(BUILD)/fuzzobj/libjwtauth-fuzz.a
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib -g -O1 $(PKG_CF)
+FUZZ_SAN = address,undefined
 
 fuzzers: $(FUZZERS)
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)
+$(BUILD)/fuzzobj/%.o: %.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)
-	clang -std=c11 -D_GNU_SOURCE -Ilib -g -O1 \
-		-fsanitize=fuzzer,address,undefined $(PKG_CF) \
-		$(LDFLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) -c -o $@ $<
+
+$(FUZZ_LIB): $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $(FUZZ_OBJ)
+
+$(BUILD)/fuzz/%: $(BUILD)/fuzzobj/tests/fuzz/%.o $(FUZZ_LIB)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) $(LDFLAGS) \
+		-o $@ $< $(FUZZ_LIB) $(LDLIBS)
+# The harness objects are made by a chain of pattern rules: keep them,
+# or make deletes them and relinks every target at the next run.
+.SECONDARY: $(FUZZ_SRC:%.c=$(BUILD)/fuzzobj/%.o)

@@ -839,6 +839,29 @@ cfg_is_ident(const char *s)
 }
 
 /*
+ * The names [password] algorithm takes, ", " between, into buf: read
+ * from pwalg's table, so that the message cannot fall behind it.
+ */
+static void
+cfg_pw_alg_names(char *buf, size_t bufsz)
+{
+	const char	*name;
+	size_t		 len = 0;
+	int		 i, n;
+
+	buf[0] = '\0';
+	for (i = 0; i < PW_ALG__MAX; i++) {
+		if ((name = pw_alg_django((enum pw_alg)i)) == NULL)
+			continue;
+		n = snprintf(buf + len, bufsz - len, "%s%s",
+		    len > 0 ? ", " : "", name);
+		if (n < 0 || (size_t)n >= bufsz - len)
+			break;
+		len += (size_t)n;
+	}
+}
+
+/*
  * The checks that span keys or need other modules.  Sets *secret_min
  * from the JWT algorithm.
  */
@@ -847,6 +870,7 @@ cfg_check(const struct cfg *cfg, const char *path, size_t *secret_min,
     char *err, size_t errsz)
 {
 	enum pw_alg	 alg;
+	char		 names[128];
 	size_t		 i;
 
 	for (i = 0; i < sizeof(cfg_algs) / sizeof(cfg_algs[0]); i++)
@@ -861,9 +885,10 @@ cfg_check(const struct cfg *cfg, const char *path, size_t *secret_min,
 	}
 	*secret_min = cfg_algs[i].secret_min;
 	if (pw_alg_parse(cfg->pw_algorithm, &alg) != SVC_OK) {
+		cfg_pw_alg_names(names, sizeof(names));
 		cfg_errf(err, errsz, "%s: [password] algorithm \"%s\" is not "
-		    "one of pbkdf2_sha256, pbkdf2_sha1", path,
-		    cfg->pw_algorithm != NULL ? cfg->pw_algorithm : "");
+		    "one of %s", path,
+		    cfg->pw_algorithm != NULL ? cfg->pw_algorithm : "", names);
 		return SVC_BADINPUT;
 	}
 	/* The table name is pasted into SQL: no quoting can be trusted. */

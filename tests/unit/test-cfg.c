@@ -672,7 +672,7 @@ static const struct check {
 	  "[jwt] algorithm \"hs256\" is not one of HS256, HS384, HS512" },
 	{ "password algorithm", "[password]\nalgorithm = md5\n",
 	  "[password] algorithm \"md5\" is not one of pbkdf2_sha256, "
-	  "pbkdf2_sha1" },
+	  "pbkdf2_sha1, argon2, scrypt, bcrypt_sha256, bcrypt" },
 	{ "users_table with '-'", "[database]\nusers_table = auth-user\n",
 	  "[database] users_table \"auth-user\" is not an identifier of at "
 	  "most 64 letters, digits and '_'" },
@@ -716,6 +716,64 @@ test_load_checks(void)
 	    "[jwt]\nsecret_file = secret\n", path, sizeof(path), err,
 	    sizeof(err)), SVC_OK, "users_table of 64");
 	cfg_free(&c);
+}
+
+/* Django's hashers that we write: what [password] algorithm takes. */
+static const char *const pw_algs[] = {
+	"pbkdf2_sha256", "pbkdf2_sha1", "argon2", "scrypt", "bcrypt_sha256",
+	"bcrypt",
+};
+
+/*
+ * The message for a bad [password] algorithm names each algorithm that
+ * is taken, and only those: an operator copies a name from it.  Cut at
+ * ", " and compared whole ("bcrypt" is inside "bcrypt_sha256").
+ */
+static void
+test_load_pw_alg_message(void)
+{
+	struct cfg	 c;
+	char		 err[512], path[256], conf[512], name_ok[64];
+	char		*list, *name, *save;
+	size_t		 i, n = sizeof(pw_algs) / sizeof(pw_algs[0]);
+	int		 seen[sizeof(pw_algs) / sizeof(pw_algs[0])] = { 0 };
+	int		 extra = 0, missing = 0;
+
+	memset(&c, 0, sizeof(c));
+	for (i = 0; i < n; i++) {
+		snprintf(conf, sizeof(conf), "[password]\nalgorithm = %s\n"
+		    "[jwt]\nsecret_file = secret\n", pw_algs[i]);
+		snprintf(name_ok, sizeof(name_ok),
+		    "password algorithm %s is taken", pw_algs[i]);
+		is_int(load(&c, conf, path, sizeof(path), err, sizeof(err)),
+		    SVC_OK, name_ok);
+		cfg_free(&c);
+	}
+	is_int(load(&c, "[password]\nalgorithm = md5\n[jwt]\n"
+	    "secret_file = secret\n", path, sizeof(path), err, sizeof(err)),
+	    SVC_BADINPUT, "password algorithm md5 is refused");
+	list = strstr(err, " is not one of ");
+	ok(list != NULL, "password algorithm message has a list");
+	if (list == NULL)
+		return;
+	for (name = strtok_r(list + 15, ",", &save); name != NULL;
+	    name = strtok_r(NULL, ",", &save)) {
+		name += strspn(name, " ");
+		for (i = 0; i < n && strcmp(name, pw_algs[i]) != 0; i++)
+			;
+		if (i == n) {
+			printf("# not an algorithm: \"%s\"\n", name);
+			extra++;
+		} else
+			seen[i]++;
+	}
+	for (i = 0; i < n; i++)
+		if (seen[i] != 1) {
+			printf("# named %d times: %s\n", seen[i], pw_algs[i]);
+			missing++;
+		}
+	ok(missing == 0, "password algorithm message names all %zu", n);
+	ok(extra == 0, "password algorithm message names nothing else");
 }
 
 static void
@@ -808,6 +866,7 @@ main(void)
 	test_secret_mode();
 	test_load_password();
 	test_load_checks();
+	test_load_pw_alg_message();
 	test_load_file();
 	cleanup();
 	return tap_done();
