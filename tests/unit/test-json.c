@@ -235,6 +235,13 @@ test_writer(void)
 	n = jsn_string(buf, 0, 7, "abcd", 4);
 	ok(n == 6 && buf[6] == '\0', "writer: exact fit with the NUL");
 	ok(jsn_string(buf, 8, 8, "", 0) == 0, "writer: off at size is 0");
+	/* The cases of resp_json_string, which this writer replaced. */
+	n = jsn_string(buf, 0, sizeof(buf), "al\"i\\ce", 7);
+	ok(n == 11 && strcmp(buf, "\"al\\\"i\\\\ce\"") == 0,
+	    "writer: quote and backslash escaped");
+	n = jsn_string(buf, 3, sizeof(buf), "\xc3\xa9", 2);
+	ok(n == 7 && memcmp(buf + 3, "\"\xc3\xa9\"", 4) == 0,
+	    "writer: written at the offset");
 	/* What the writer makes, the checker accepts and json-c reads back. */
 	n = jsn_string(buf, 0, sizeof(buf), "x\0\x1f\"", 4);
 	ok(n > 0 && jsn_check(buf, n) == JSN_OK, "writer: output is valid");
