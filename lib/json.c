@@ -348,13 +348,20 @@ jsn_unesc_next(struct jsn_unesc *u)
 	return u->buf[0];
 }
 
+/* escaped: raw holds a backslash; without one, raw is the name. */
 static uint32_t
-jsn_name_hash(const unsigned char *raw, size_t len)
+jsn_name_hash(const unsigned char *raw, size_t len, int escaped)
 {
 	struct jsn_unesc	 u = { raw, len, 0, { 0 }, 0, 0 };
 	uint32_t		 h = 2166136261u;
+	size_t			 i;
 	int			 c;
 
+	if (!escaped) {
+		for (i = 0; i < len; i++)
+			h = (h ^ raw[i]) * 16777619u;
+		return h;
+	}
 	while ((c = jsn_unesc_next(&u)) != -1)
 		h = (h ^ (uint32_t)c) * 16777619u;
 	return h;
@@ -384,9 +391,9 @@ jsn_name_eq(const struct jsn_name *a, const struct jsn_name *b)
  */
 static enum jsn_err
 jsn_names_add(struct jsn_names *ns, size_t base, const unsigned char *raw,
-    size_t len)
+    size_t len, int escaped)
 {
-	struct jsn_name	 nm = { raw, len, jsn_name_hash(raw, len) };
+	struct jsn_name	 nm = { raw, len, jsn_name_hash(raw, len, escaped) };
 	struct jsn_name	*v;
 	size_t		 i, cap;
 
@@ -455,7 +462,8 @@ jsn_member(struct jsn_scan *s, int depth, size_t base)
 		return rc;
 	if (st.nul)
 		return JSN_NAMENUL;
-	if ((rc = jsn_names_add(&s->names, base, name, st.len - 2)) != JSN_OK)
+	if ((rc = jsn_names_add(&s->names, base, name, st.len - 2,
+	    st.escaped)) != JSN_OK)
 		return rc;
 	jsn_ws(s);
 	if (s->p == s->end || *s->p++ != ':')
