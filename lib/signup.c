@@ -10,6 +10,7 @@
 
 #include <openssl/crypto.h>
 
+#include "json.h"
 #include "log.h"
 #include "pw.h"
 #include "signup.h"
@@ -38,7 +39,8 @@ signup_locale(void)
 
 /*
  * Decodes s (UTF-8) into cp (room for max), lowercased when lower is
- * set.  Returns the count, or -1 for invalid UTF-8 or more than max.
+ * set.  Returns the count, or -1 for invalid UTF-8 (lib/json.c's rules,
+ * the same as the body's) or more than max.
  */
 static long
 signup_decode(const char *s, uint32_t *cp, size_t max, int lower)
@@ -49,26 +51,21 @@ signup_decode(const char *s, uint32_t *cp, size_t max, int lower)
 	size_t n = 0;
 	int more, i;
 
+	if (!jsn_utf8_valid(s, strlen(s)))
+		return -1;
 	while (*p != '\0') {
-		if (*p < 0x80) {
+		/* Valid: the lead byte says how many follow. */
+		if (*p < 0x80)
 			c = *p, more = 0;
-		} else if ((*p & 0xe0) == 0xc0 && *p >= 0xc2) {
+		else if (*p < 0xe0)
 			c = *p & 0x1f, more = 1;
-		} else if ((*p & 0xf0) == 0xe0) {
+		else if (*p < 0xf0)
 			c = *p & 0x0f, more = 2;
-		} else if ((*p & 0xf8) == 0xf0 && *p <= 0xf4) {
+		else
 			c = *p & 0x07, more = 3;
-		} else
-			return -1;
 		p++;
-		for (i = 0; i < more; i++, p++) {
-			if ((*p & 0xc0) != 0x80)
-				return -1;
+		for (i = 0; i < more; i++, p++)
 			c = (c << 6) | (*p & 0x3f);
-		}
-		if ((more == 2 && (c < 0x800 || (c >= 0xd800 && c < 0xe000))) ||
-		    (more == 3 && (c < 0x10000 || c > 0x10ffff)))
-			return -1;
 		if (n == max)
 			return -1;
 		if (lower)

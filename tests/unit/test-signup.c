@@ -55,6 +55,9 @@ static const struct field {
 	{ "tab\there", 0 }, { "e\xcc\x81", 0 },	/* a combining accent */
 	{ "\xf0\x9f\x98\x80", 0 },		/* an emoji */
 	{ "\xff", 0 },				/* not UTF-8 */
+	{ "a\xc0\xaf", 0 },			/* overlong '/' */
+	{ "a\xed\xa0\x80", 0 },			/* a surrogate */
+	{ "a\xe4\xb8", 0 },			/* cut short */
 };
 
 static const struct field emails[] = {
