@@ -49,7 +49,9 @@ int		 app_openssl_init(void);
 /*
  * Reads the body as a JSON object (or, with form set and a form
  * Content-Type, as form fields).  On failure it has already answered
- * 413, 400 or 422 and returns non-zero.  The caller puts *obj.
+ * 413, 400 or 422 and returns non-zero.  The JSON policy (a repeated
+ * member name is a 400, "\u0000" in a value parses) is lib/json.h's.
+ * The caller frees *obj with app_body_free.
  */
 int		 app_body(struct req *req, int form, struct json_object **obj);
 
