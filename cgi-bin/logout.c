@@ -10,12 +10,12 @@
 #include "app.h"
 
 static void
-logout(struct app *app, struct req *req, const char *tok)
+logout(struct app *app, struct req *req, const char *tok, size_t len)
 {
 	struct jwt_claims c = { 0 };
 	enum svc_err rc;
 
-	if (tokens_verify_logout(&app->tokens, tok, strlen(tok),
+	if (tokens_verify_logout(&app->tokens, tok, len,
 	    &c) != SVC_OK) {
 		resp_error(req, 401, "Unauthorized");
 		return;

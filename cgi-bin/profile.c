@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "json.h"
 
 /*
  * {"id": 1, "username": "alice", "email": "alice@example.com"}, in
@@ -21,10 +22,12 @@ profile_send(struct req *req, const struct user *u)
 
 	n = snprintf(body, sizeof(body), "{\"id\": %lld, \"username\": ",
 	    u->id);
-	o = resp_json_string(body, (size_t)n, sizeof(body), u->username);
+	o = jsn_string(body, (size_t)n, sizeof(body), u->username,
+	    strlen(u->username));
 	if (o != 0 && o + 11 < sizeof(body)) {
 		memcpy(body + o, ", \"email\": ", 11);
-		o = resp_json_string(body, o + 11, sizeof(body), u->email);
+		o = jsn_string(body, o + 11, sizeof(body), u->email,
+		    strlen(u->email));
 	}
 	if (o == 0 || o + 1 >= sizeof(body)) {
 		resp_error(req, 500, "Internal server error");

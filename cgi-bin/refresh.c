@@ -9,14 +9,14 @@
 #include "app.h"
 
 static void
-refresh(struct app *app, struct req *req, const char *tok)
+refresh(struct app *app, struct req *req, const char *tok, size_t len)
 {
 	struct jwt_claims c = { 0 };
 	struct tokens_pair pair;
 	struct user u;
 	enum svc_err rc;
 
-	if (tokens_verify(&app->tokens, tok, strlen(tok), "refresh",
+	if (tokens_verify(&app->tokens, tok, len, "refresh",
 	    &c) != SVC_OK) {
 		resp_error(req, 401, "Unauthorized");
 		return;

@@ -1,7 +1,6 @@
 /*
  * app.c: the process set-up and request loop shared by the programs.
  */
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +9,7 @@
 
 #include "app.h"
 #include "db.h"
+#include "json.h"
 #include "log.h"
 
 static int
@@ -126,7 +126,7 @@ app_body(struct req *req, int form, struct json_object **obj)
 		return 1;
 	}
 	if (!json_object_is_type(*obj, json_type_object)) {
-		json_object_put(*obj);
+		jsn_put_wiped(*obj);
 		*obj = NULL;
 		resp_unprocessable(req, &not_object, 1);
 		return 1;
@@ -137,37 +137,24 @@ app_body(struct req *req, int form, struct json_object **obj)
 void
 app_body_free(struct json_object *obj)
 {
-	struct json_object_iterator it, end;
-	struct json_object *v;
-
-	if (obj == NULL)
-		return;
-	it = json_object_iter_begin(obj);
-	end = json_object_iter_end(obj);
-	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
-		v = json_object_iter_peek_value(&it);
-		/* json-c frees its copy without wiping it: do it first. */
-		if (json_object_is_type(v, json_type_string))
-			OPENSSL_cleanse((char *)(uintptr_t)json_object_get_string(v),
-			    (size_t)json_object_get_string_len(v));
-	}
-	json_object_put(obj);
+	jsn_put_wiped(obj);
 }
 
 const char *
-app_string(struct json_object *obj, const char *name, struct app_fields *f)
+app_string(struct json_object *obj, const char *name, size_t *len,
+    struct app_fields *f)
 {
-	struct json_object *v = NULL;
 	struct resp_problem *p;
+	const char *s;
+	int found;
 
-	if (json_object_object_get_ex(obj, name, &v) &&
-	    json_object_is_type(v, json_type_string))
-		return json_object_get_string(v);
+	if ((found = jsn_member_string(obj, name, &s, len)) == 1)
+		return s;
 	if (f->n == APP_PROBLEMS_MAX)
 		return NULL;
 	p = &f->p[f->n++];
 	p->field = name;
-	if (v == NULL && !json_object_object_get_ex(obj, name, NULL)) {
+	if (found == 0) {
 		p->type = "missing";
 		p->msg = "Field required";
 	} else {
@@ -188,11 +175,12 @@ app_fields_bad(struct req *req, const struct app_fields *f)
 
 void
 app_refresh_body(struct app *app, struct req *req,
-    void (*act)(struct app *, struct req *, const char *))
+    void (*act)(struct app *, struct req *, const char *, size_t))
 {
 	struct json_object *body;
 	struct app_fields f = { 0 };
 	const char *tok;
+	size_t len;
 
 	if (req->method != REQ_POST) {
 		resp_method(req, "POST");
@@ -200,9 +188,9 @@ app_refresh_body(struct app *app, struct req *req,
 	}
 	if (app_body(req, 0, &body))
 		return;
-	tok = app_string(body, "refresh_token", &f);
+	tok = app_string(body, "refresh_token", &len, &f);
 	if (!app_fields_bad(req, &f))
-		act(app, req, tok);
+		act(app, req, tok, len);
 	app_body_free(body);
 }
 

@@ -49,13 +49,16 @@ int		 app_openssl_init(void);
 /*
  * Reads the body as a JSON object (or, with form set and a form
  * Content-Type, as form fields).  On failure it has already answered
- * 413, 400 or 422 and returns non-zero.  The caller puts *obj.
+ * 413, 400 or 422 and returns non-zero.  The JSON policy (a repeated
+ * member name is a 400, "\u0000" in a value parses) is lib/json.h's.
+ * The caller frees *obj with app_body_free.
  */
 int		 app_body(struct req *req, int form, struct json_object **obj);
 
 /*
- * Wipes every string value of obj (a body from app_body: passwords and
- * tokens) and puts it.  NULL is safe.
+ * Wipes every string value of obj, at any depth (a body from app_body:
+ * passwords and tokens), and puts it: every body is freed here, never
+ * with json_object_put.  NULL is safe.
  */
 void		 app_body_free(struct json_object *obj);
 
@@ -66,19 +69,23 @@ struct app_fields {
 };
 
 /*
- * The string field name of obj, or NULL after noting a "missing" or
- * "string_type" problem in f.
+ * The string field name of obj, borrowed from obj, with its length in
+ * *len (it may hold NUL: "\u0000" is valid JSON, and the caller judges
+ * the value); or NULL after noting a "missing" or "string_type"
+ * problem in f.
  */
 const char	*app_string(struct json_object *obj, const char *name,
-		    struct app_fields *f);
+		    size_t *len, struct app_fields *f);
 
 /*
  * The shape of refresh and logout: POST {"refresh_token": "..."}.
  * Answers 405, 400, 413 or 422 itself; otherwise calls act with the
- * token, then wipes the body.
+ * token and its length (NUL included, so that a verifier refuses what
+ * a C string would cut short), then wipes the body.
  */
 void		 app_refresh_body(struct app *app, struct req *req,
-		    void (*act)(struct app *, struct req *, const char *));
+		    void (*act)(struct app *, struct req *, const char *,
+		    size_t));
 
 /* Answers 422 when f holds problems; returns non-zero if it did. */
 int		 app_fields_bad(struct req *req, const struct app_fields *f);

@@ -17,7 +17,9 @@
 
 #include <fcgiapp.h>
 #include <json-c/json.h>
+#include <openssl/crypto.h>
 
+#include "json.h"
 #include "log.h"
 #include "req.h"
 
@@ -451,55 +453,26 @@ req_write(struct req *req, const char *buf, size_t len)
 }
 
 /*
- * Text checks
- * ===========
+ * JSON
+ * ====
  */
 
 /*
- * RFC 3629, 4: well-formed UTF-8 only.  No overlong forms (C0, C1,
- * E0 80-9F, F0 80-8F), no surrogates (ED A0-BF), nothing past
- * U+10FFFF (F4 90-BF, F5-FF): json-c 0.16 lets all of these through,
- * and an overlong '/' or '"' is the classic filter bypass
- * (CVE-2000-0884).  Returns 1 when valid.
+ * The body must be exactly one JSON text by lib/json.h's policy.  On
+ * success *out is the value, NULL for a body of "null" (which
+ * json_object_is_type() reports as not an object).
  */
-static int
-req_utf8_valid(const unsigned char *s, size_t len)
+enum svc_err
+req_json(const struct req *req, struct json_object **out)
 {
-	size_t		 i = 0, n, k;
-	unsigned char	 c, lo, hi;
+	enum jsn_err	 e;
 
-	while (i < len) {
-		c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		lo = 0x80;
-		hi = 0xbf;
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 1;
-		else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			if (c == 0xe0)
-				lo = 0xa0;
-			else if (c == 0xed)
-				hi = 0x9f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			if (c == 0xf0)
-				lo = 0x90;
-			else if (c == 0xf4)
-				hi = 0x8f;
-		} else
-			return 0;
-		if (len - i - 1 < n || s[i + 1] < lo || s[i + 1] > hi)
-			return 0;
-		for (k = 2; k <= n; k++)
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-		i += n + 1;
-	}
-	return 1;
+	*out = NULL;
+	if (req->body_len == 0 || req->body_len > REQ_BODY_MAX)
+		return SVC_BADINPUT;
+	if ((e = jsn_parse(NULL, req->body, req->body_len, 0, out)) == JSN_OK)
+		return SVC_OK;
+	return e == JSN_NOMEM ? SVC_NOMEM : SVC_BADINPUT;
 }
 
 static int
@@ -515,212 +488,6 @@ req_hex(unsigned char c)
 }
 
 /*
- * JSON tokens
- * ===========
- *
- * json-c checks the structure, but its strict mode (0.16) still takes
- * tokens that RFC 8259 does not: single-quoted strings, NaN and
- * Infinity, "1." and "-01", raw control characters in strings, and
- * lone surrogate escapes (silently turned into U+FFFD).  So every
- * token is checked here first against RFC 8259's grammar.
- */
-
-/* RFC 8259, 7: \uXXXX at s (len bytes left).  The code, or -1. */
-static long
-req_json_u4(const unsigned char *s, size_t len)
-{
-	long	 v = 0;
-	int	 d;
-	size_t	 i;
-
-	if (len < 6 || s[0] != '\\' || s[1] != 'u')
-		return -1;
-	for (i = 2; i < 6; i++) {
-		if ((d = req_hex(s[i])) < 0)
-			return -1;
-		v = v << 4 | d;
-	}
-	return v;
-}
-
-/*
- * RFC 8259, 7: a string starting at s[0] == '"'.  Returns its length
- * with the quotes, or 0 if it is malformed.  \u0000 is refused too:
- * C code downstream would see a shorter string than the client sent.
- * A high surrogate escape must be followed by a low one.
- */
-static size_t
-req_json_string(const unsigned char *s, size_t len)
-{
-	size_t	 i = 1;
-	long	 u, lo;
-
-	while (i < len) {
-		if (s[i] == '"')
-			return i + 1;
-		if (s[i] < 0x20)
-			return 0;
-		if (s[i] != '\\') {
-			i++;
-			continue;
-		}
-		if (i + 1 < len && strchr("\"\\/bfnrt", s[i + 1]) != NULL &&
-		    s[i + 1] != '\0') {
-			i += 2;
-			continue;
-		}
-		if ((u = req_json_u4(s + i, len - i)) <= 0)
-			return 0;
-		i += 6;
-		if (u >= 0xdc00 && u <= 0xdfff)
-			return 0;
-		if (u >= 0xd800 && u <= 0xdbff) {
-			lo = req_json_u4(s + i, len - i);
-			if (lo < 0xdc00 || lo > 0xdfff)
-				return 0;
-			i += 6;
-		}
-	}
-	return 0;
-}
-
-static size_t
-req_json_digits(const unsigned char *s, size_t len)
-{
-	size_t	 i = 0;
-
-	while (i < len && s[i] >= '0' && s[i] <= '9')
-		i++;
-	return i;
-}
-
-/*
- * RFC 8259, 6: [ "-" ] ( "0" / 1-9 *DIGIT ) [ "." 1*DIGIT ]
- * [ ( "e" / "E" ) [ "+" / "-" ] 1*DIGIT ].  Returns its length, or 0.
- */
-static size_t
-req_json_number(const unsigned char *s, size_t len)
-{
-	size_t	 i = 0, n;
-
-	if (i < len && s[i] == '-')
-		i++;
-	if ((n = req_json_digits(s + i, len - i)) == 0 ||
-	    (n > 1 && s[i] == '0'))
-		return 0;
-	i += n;
-	if (i < len && s[i] == '.') {
-		if ((n = req_json_digits(s + i + 1, len - i - 1)) == 0)
-			return 0;
-		i += 1 + n;
-	}
-	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-		i++;
-		if (i < len && (s[i] == '+' || s[i] == '-'))
-			i++;
-		if ((n = req_json_digits(s + i, len - i)) == 0)
-			return 0;
-		i += n;
-	}
-	return i;
-}
-
-/* RFC 8259, 3: the three literals, in lower case only. */
-static size_t
-req_json_literal(const unsigned char *s, size_t len)
-{
-	static const char *const lits[] = { "true", "false", "null" };
-	size_t	 i, n;
-
-	for (i = 0; i < sizeof(lits) / sizeof(lits[0]); i++) {
-		n = strlen(lits[i]);
-		if (len >= n && memcmp(s, lits[i], n) == 0)
-			return n;
-	}
-	return 0;
-}
-
-static int
-req_json_ws(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/*
- * Checks that s (len bytes) is a sequence of RFC 8259 tokens and
- * whitespace, with at least one token.  Returns 1 when it is.
- */
-static int
-req_json_tokens_ok(const unsigned char *s, size_t len)
-{
-	size_t	 i = 0, n;
-	int	 tokens = 0;
-
-	while (i < len) {
-		if (req_json_ws(s[i])) {
-			i++;
-			continue;
-		}
-		if (strchr("{}[],:", s[i]) != NULL && s[i] != '\0')
-			n = 1;
-		else if (s[i] == '"')
-			n = req_json_string(s + i, len - i);
-		else if (s[i] == '-' || (s[i] >= '0' && s[i] <= '9'))
-			n = req_json_number(s + i, len - i);
-		else
-			n = req_json_literal(s + i, len - i);
-		if (n == 0)
-			return 0;
-		i += n;
-		tokens++;
-	}
-	return tokens > 0;
-}
-
-/*
- * The body must be exactly one JSON text (RFC 8259, 2): no NUL, valid
- * UTF-8, valid tokens, and nothing but whitespace after the value.
- * On success *out is the value, NULL for a body of "null" (which
- * json_object_is_type() reports as not an object).
- */
-enum svc_err
-req_json(const struct req *req, struct json_object **out)
-{
-	struct json_tokener	*tok = NULL;
-	struct json_object	*obj = NULL;
-	const unsigned char	*s = (const unsigned char *)req->body;
-	size_t			 len = req->body_len, end;
-	enum svc_err		 rc = SVC_BADINPUT;
-
-	*out = NULL;
-	if (len == 0 || len > REQ_BODY_MAX ||
-	    memchr(s, '\0', len) != NULL ||
-	    !req_utf8_valid(s, len) || !req_json_tokens_ok(s, len))
-		goto out;
-	if ((tok = json_tokener_new()) == NULL) {
-		rc = SVC_NOMEM;
-		goto out;
-	}
-	json_tokener_set_flags(tok,
-	    JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-	/* The terminating NUL too: it ends a bare top-level number. */
-	obj = json_tokener_parse_ex(tok, req->body, (int)len + 1);
-	if (json_tokener_get_error(tok) != json_tokener_success)
-		goto out;
-	for (end = json_tokener_get_parse_end(tok); end < len; end++)
-		if (!req_json_ws(s[end]))
-			goto out;
-	*out = obj;
-	obj = NULL;
-	rc = SVC_OK;
-out:
-	json_object_put(obj);
-	if (tok != NULL)
-		json_tokener_free(tok);
-	return rc;
-}
-
-/*
  * Forms
  * =====
  */
@@ -729,8 +496,10 @@ out:
  * Decodes one application/x-www-form-urlencoded name or value (WHATWG
  * URL, 5.1): '+' is a space, %XX a byte.  Unlike browsers, which pass
  * a bad escape through, we refuse it: the client is a program.  The
- * result (*outlen bytes in out, which holds len) must be UTF-8 without
- * NUL.  Returns 0, or -1 when the text is refused.
+ * result (*outlen bytes in out, which holds len) must be UTF-8; %00 is
+ * kept, as \u0000 in JSON is, and the caller judges it (a raw NUL
+ * byte, like a raw NUL in JSON, is refused).  Returns 0, or
+ * -1 when the text is refused.
  */
 static int
 req_form_decode(const char *in, size_t len, char *out, size_t *outlen)
@@ -739,6 +508,8 @@ req_form_decode(const char *in, size_t len, char *out, size_t *outlen)
 	int	 hi, lo;
 
 	for (i = 0; i < len; i++) {
+		if (in[i] == '\0')
+			return -1;	/* a raw NUL is no form text */
 		if (in[i] == '+')
 			out[o++] = ' ';
 		else if (in[i] != '%')
@@ -752,8 +523,7 @@ req_form_decode(const char *in, size_t len, char *out, size_t *outlen)
 			i += 2;
 		}
 	}
-	if (memchr(out, '\0', o) != NULL ||
-	    !req_utf8_valid((const unsigned char *)out, o))
+	if (!jsn_utf8_valid(out, o))
 		return -1;
 	*outlen = o;
 	return 0;
@@ -774,16 +544,22 @@ req_form_pair(struct json_object *obj, const char *pair, size_t len,
 
 	eq = memchr(pair, '=', len);
 	namelen = eq == NULL ? len : (size_t)(eq - pair);
-	if (req_form_decode(pair, namelen, scratch, &nlen) == -1)
+	/*
+	 * The policy of lib/json.h for JSON bodies: a name with NUL (json-c
+	 * would cut it) or given twice is refused.
+	 */
+	if (req_form_decode(pair, namelen, scratch, &nlen) == -1 ||
+	    memchr(scratch, '\0', nlen) != NULL)
 		return SVC_BADINPUT;
 	scratch[nlen] = '\0';
+	if (json_object_object_get_ex(obj, scratch, NULL))
+		return SVC_BADINPUT;
 	v = scratch + nlen + 1;
 	if (eq != NULL && req_form_decode(eq + 1, len - namelen - 1,
 	    v, &vlen) == -1)
 		return SVC_BADINPUT;
 	if ((val = json_object_new_string_len(v, (int)vlen)) == NULL)
 		return SVC_NOMEM;
-	/* Replacing an earlier value puts it: the last one wins. */
 	if (json_object_object_add(obj, scratch, val) != 0) {
 		json_object_put(val);
 		return SVC_NOMEM;
@@ -821,8 +597,11 @@ req_form(const char *text, size_t len, struct json_object **out)
 	obj = NULL;
 	rc = SVC_OK;
 out:
+	/* It held the decoded password. */
+	if (scratch != NULL)
+		OPENSSL_cleanse(scratch, len + 2);
 	free(scratch);
-	json_object_put(obj);
+	jsn_put_wiped(obj);
 	return rc;
 }
 

@@ -80,17 +80,20 @@ const char	*req_param(const struct req *req, const char *name);
  * Parses the body as JSON into *out (any JSON value; the caller checks
  * for an object: a body of "null" gives SVC_OK with *out NULL, which
  * json_object_is_type() reports as no object).  SVC_BADINPUT for an
- * empty body, invalid JSON (RFC 8259 strictly: also NaN, single quotes,
- * "\u0000", lone surrogate escapes), trailing bytes or invalid UTF-8.
- * The caller puts *out.
+ * empty body or one that lib/json.h's policy refuses (invalid JSON or
+ * UTF-8, a repeated member name, nesting over JSN_DEPTH, trailing
+ * bytes); "\u0000" in a value is kept.  The caller frees *out with
+ * jsn_put_wiped.
  */
 enum svc_err	 req_json(const struct req *req, struct json_object **out);
 
 /*
  * Parses text (len bytes) as application/x-www-form-urlencoded into a
  * JSON object of string values, so that one validator serves both body
- * kinds.  The last of repeated names wins.  SVC_BADINPUT for bad
- * percent-escapes or invalid UTF-8.  The caller puts *out.
+ * kinds.  As in JSON bodies, a repeated name is refused and %00 is kept
+ * in a value.  SVC_BADINPUT for bad percent-escapes, invalid UTF-8, a
+ * repeated name or NUL in a name.  The decode buffer is wiped.  The
+ * caller frees *out with jsn_put_wiped.
  */
 enum svc_err	 req_form(const char *text, size_t len,
 		    struct json_object **out);

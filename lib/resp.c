@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "log.h"
 #include "req.h"
 #include "resp.h"
@@ -96,20 +97,24 @@ resp_buf_free(struct resp_buf *b)
 	b->p = b->inl;
 }
 
-static void
-resp_add(struct resp_buf *b, const char *s, size_t n)
+/*
+ * Room for n more bytes at the end of b: where to write them, or NULL
+ * (and b->failed) when there is none.  The caller adds n to b->len.
+ */
+static char *
+resp_room(struct resp_buf *b, size_t n)
 {
 	size_t	 cap;
 	char	*p;
 
 	if (b->failed)
-		return;
+		return NULL;
 	if (n > b->cap - b->len) {
 		cap = b->cap == 0 ? 256 : b->cap;
 		while (n > cap - b->len) {
 			if (cap > (size_t)-1 / 2) {
 				b->failed = 1;
-				return;
+				return NULL;
 			}
 			cap *= 2;
 		}
@@ -120,12 +125,22 @@ resp_add(struct resp_buf *b, const char *s, size_t n)
 			p = realloc(b->p, cap);
 		if (p == NULL) {
 			b->failed = 1;
-			return;
+			return NULL;
 		}
 		b->p = p;
 		b->cap = cap;
 	}
-	memcpy(b->p + b->len, s, n);
+	return b->p + b->len;
+}
+
+static void
+resp_add(struct resp_buf *b, const char *s, size_t n)
+{
+	char	*p;
+
+	if ((p = resp_room(b, n)) == NULL)
+		return;
+	memcpy(p, s, n);
 	b->len += n;
 }
 
@@ -135,65 +150,20 @@ resp_adds(struct resp_buf *b, const char *s)
 	resp_add(b, s, strlen(s));
 }
 
-/*
- * s as a JSON string (RFC 8259, 7): quoted, with '"', '\\' and the
- * control characters escaped.  Other bytes pass as they are (our
- * strings are UTF-8).  NULL is the empty string.
- */
+/* s as a JSON string, written by lib/json.c.  NULL is the empty string. */
 static void
 resp_addjs(struct resp_buf *b, const char *s)
 {
-	static const char	 hex[] = "0123456789abcdef";
-	char			 esc[7];
-	const char		*run;
+	size_t	 len, n;
+	char	*p;
 
-	resp_add(b, "\"", 1);
-	for (run = s = s == NULL ? "" : s; *s != '\0'; s++) {
-		if (*s != '"' && *s != '\\' && (unsigned char)*s >= 0x20)
-			continue;
-		resp_add(b, run, (size_t)(s - run));
-		run = s + 1;
-		if (*s == '"' || *s == '\\') {
-			esc[0] = '\\';
-			esc[1] = *s;
-			resp_add(b, esc, 2);
-		} else {
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[(unsigned char)*s >> 4];
-			esc[5] = hex[(unsigned char)*s & 0xf];
-			resp_add(b, esc, 6);
-		}
-	}
-	resp_add(b, run, (size_t)(s - run));
-	resp_add(b, "\"", 1);
-}
-
-size_t
-resp_json_string(char *buf, size_t off, size_t size, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char c;
-
-	if (off + 1 >= size)
-		return 0;
-	buf[off++] = '"';
-	for (; (c = (unsigned char)*s) != '\0'; s++) {
-		if (off + 7 >= size)
-			return 0;
-		if (c == '"' || c == '\\') {
-			buf[off++] = '\\';
-			buf[off++] = (char)c;
-		} else if (c < 0x20) {
-			memcpy(buf + off, "\\u00", 4);
-			buf[off + 4] = hex[c >> 4];
-			buf[off + 5] = hex[c & 0xf];
-			off += 6;
-		} else
-			buf[off++] = (char)c;
-	}
-	buf[off++] = '"';
-	buf[off] = '\0';
-	return off;
+	if (s == NULL)
+		s = "";
+	len = strlen(s);
+	n = jsn_quoted_len(s, len);
+	if ((p = resp_room(b, n)) == NULL)
+		return;
+	b->len += jsn_quote(p, s, len);
 }
 
 /*

@@ -42,14 +42,6 @@ enum svc_err	 resp_unauthorized(struct req *req, int token_sent);
 enum svc_err	 resp_unprocessable(struct req *req,
 		    const struct resp_problem *p, size_t n);
 
-/*
- * Writes s as a JSON string (RFC 8259 7: '"', '\\' and control
- * characters escaped) into buf at off, NUL-terminated.  Returns the new
- * offset, or 0 when it would not fit in size bytes.
- */
-size_t		 resp_json_string(char *buf, size_t off, size_t size,
-		    const char *s);
-
 /* 204 with no body. */
 enum svc_err	 resp_no_content(struct req *req);
 

@@ -10,9 +10,9 @@
 
 #include <openssl/crypto.h>
 
+#include "json.h"
 #include "log.h"
 #include "pw.h"
-#include "resp.h"
 #include "signup.h"
 #include "users.h"
 
@@ -39,7 +39,8 @@ signup_locale(void)
 
 /*
  * Decodes s (UTF-8) into cp (room for max), lowercased when lower is
- * set.  Returns the count, or -1 for invalid UTF-8 or more than max.
+ * set.  Returns the count, or -1 for invalid UTF-8 (lib/json.c's rules,
+ * the same as the body's) or more than max.
  */
 static long
 signup_decode(const char *s, uint32_t *cp, size_t max, int lower)
@@ -50,26 +51,21 @@ signup_decode(const char *s, uint32_t *cp, size_t max, int lower)
 	size_t n = 0;
 	int more, i;
 
+	if (!jsn_utf8_valid(s, strlen(s)))
+		return -1;
 	while (*p != '\0') {
-		if (*p < 0x80) {
+		/* Valid: the lead byte says how many follow. */
+		if (*p < 0x80)
 			c = *p, more = 0;
-		} else if ((*p & 0xe0) == 0xc0 && *p >= 0xc2) {
+		else if (*p < 0xe0)
 			c = *p & 0x1f, more = 1;
-		} else if ((*p & 0xf0) == 0xe0) {
+		else if (*p < 0xf0)
 			c = *p & 0x0f, more = 2;
-		} else if ((*p & 0xf8) == 0xf0 && *p <= 0xf4) {
+		else
 			c = *p & 0x07, more = 3;
-		} else
-			return -1;
 		p++;
-		for (i = 0; i < more; i++, p++) {
-			if ((*p & 0xc0) != 0x80)
-				return -1;
+		for (i = 0; i < more; i++, p++)
 			c = (c << 6) | (*p & 0x3f);
-		}
-		if ((more == 2 && (c < 0x800 || (c >= 0xd800 && c < 0xe000))) ||
-		    (more == 3 && (c < 0x10000 || c > 0x10ffff)))
-			return -1;
 		if (n == max)
 			return -1;
 		if (lower)
@@ -316,7 +312,7 @@ signup_email(const char *email)
 /* Up to two problems of the password, into p (room for max). */
 static size_t
 signup_password(const char *password, const char *username,
-    const char *email, struct resp_problem *p, size_t max)
+    const char *email, struct signup_problem *p, size_t max)
 {
 	const unsigned char *c;
 	size_t n = 0;
@@ -330,50 +326,89 @@ signup_password(const char *password, const char *username,
 		    "least 8 characters.";
 	if (n < max && password[0] != '\0' && digits)
 		p[n++].msg = "This password is entirely numeric.";
-	if (n < max && signup_too_similar(password, username))
+	if (n < max && username != NULL &&
+	    signup_too_similar(password, username))
 		p[n++].msg = "The password is too similar to the username.";
-	else if (n < max && signup_too_similar(password, email))
+	else if (n < max && email != NULL &&
+	    signup_too_similar(password, email))
 		p[n++].msg = "The password is too similar to the email "
 		    "address.";
 	return n;
 }
 
-size_t
-signup_check(const char *username, const char *password, const char *email,
-    struct resp_problem *p, size_t max)
+const char *
+signup_field_name(enum signup_field field)
 {
-	const char *msg;
-	size_t n = 0, i, k;
+	static const char *const names[SIGNUP_FIELD__MAX] = {
+		[SIGNUP_USERNAME] = "username",
+		[SIGNUP_PASSWORD] = "password",
+		[SIGNUP_EMAIL] = "email",
+	};
 
-	if (n < max && (msg = signup_username(username)) != NULL) {
-		p[n].field = "username";
-		p[n++].msg = msg;
+	return (unsigned)field < SIGNUP_FIELD__MAX ? names[field] : NULL;
+}
+
+/*
+ * Django's ProhibitNullCharactersValidator, run by its form fields
+ * before the others: the checks below read C strings, which a NUL
+ * would cut short.  1 when s (len bytes) holds one.
+ */
+static int
+signup_has_nul(const char *s, size_t len)
+{
+	return memchr(s, '\0', len) != NULL;
+}
+
+static const char signup_nul_msg[] = "Null characters are not allowed.";
+
+/* One problem of field f, if msg is not NULL and p has room. */
+static size_t
+signup_note(struct signup_problem *p, size_t n, size_t max,
+    enum signup_field f, const char *msg)
+{
+	if (msg == NULL || n >= max)
+		return n;
+	p[n].field = f;
+	p[n].msg = msg;
+	return n + 1;
+}
+
+size_t
+signup_check(const struct signup *s, struct signup_problem *p, size_t max)
+{
+	int unul = signup_has_nul(s->username, s->username_len);
+	int pnul = signup_has_nul(s->password, s->password_len);
+	int enul = signup_has_nul(s->email, s->email_len);
+	size_t n, i, k = 0;
+
+	n = signup_note(p, 0, max, SIGNUP_USERNAME, unul ? signup_nul_msg :
+	    signup_username(s->username));
+	if (pnul)
+		n = signup_note(p, n, max, SIGNUP_PASSWORD, signup_nul_msg);
+	else if (n < max) {
+		/* A field with NUL is not compared with (it was refused). */
+		k = signup_password(s->password, unul ? NULL : s->username,
+		    enul ? NULL : s->email, p + n, max - n);
+		for (i = n; i < n + k; i++)
+			p[i].field = SIGNUP_PASSWORD;
+		n += k;
 	}
-	k = signup_password(password, username, email, p + n, max - n);
-	for (i = n; i < n + k; i++)
-		p[i].field = "password";
-	n += k;
-	if (n < max && (msg = signup_email(email)) != NULL) {
-		p[n].field = "email";
-		p[n++].msg = msg;
-	}
-	for (i = 0; i < n; i++)
-		p[i].type = "value_error";
-	return n;
+	return signup_note(p, n, max, SIGNUP_EMAIL, enul ? signup_nul_msg :
+	    signup_email(s->email));
 }
 
 enum svc_err
 signup_create(struct users *users, const struct pw_policy *policy,
-    const char *username, const char *email, const char *password,
-    long long *id)
+    const struct signup *s, long long *id)
 {
 	char hash[PW_ENCODED_MAX];
 	enum svc_err rc;
 
 	*id = 0;
-	rc = pw_make(password, strlen(password), policy, hash, sizeof(hash));
+	rc = pw_make(s->password, s->password_len, policy, hash,
+	    sizeof(hash));
 	if (rc == SVC_OK)
-		rc = users_insert(users, username, email, hash, id);
+		rc = users_insert(users, s->username, s->email, hash, id);
 	OPENSSL_cleanse(hash, sizeof(hash));
 	return rc;
 }

@@ -23,6 +23,10 @@
  * after Django's length-ratio shortcut.  This is exact, not an
  * approximation: quick_ratio does not depend on match order.
  *
+ * U+0000 in any field (valid JSON as "\u0000") is refused with
+ * Django's ProhibitNullCharactersValidator message, which its form
+ * fields apply before any other check.
+ *
  * Emails: one '@'; a local part that is a dot-atom of RFC 5322 atext;
  * a domain of at least two dot-separated labels of letters, digits and
  * '-' (or UTF-8 for IDNs), none starting or ending with '-', the last
@@ -36,7 +40,6 @@
 #include "svc.h"
 
 struct pw_policy;
-struct resp_problem;
 struct users;
 
 #define SIGNUP_NAME_MAX		150	/* characters */
@@ -44,13 +47,38 @@ struct users;
 #define SIGNUP_PW_MIN		8	/* characters */
 #define SIGNUP_PROBLEMS_MAX	5	/* at most, from one signup_check */
 
+enum signup_field {
+	SIGNUP_USERNAME,
+	SIGNUP_PASSWORD,
+	SIGNUP_EMAIL,
+	SIGNUP_FIELD__MAX
+};
+
+/* A registration as the client sent it: UTF-8, each with its length. */
+struct signup {
+	const char	*username;
+	size_t		 username_len;
+	const char	*password;
+	size_t		 password_len;
+	const char	*email;
+	size_t		 email_len;
+};
+
+/* One thing wrong with one field. */
+struct signup_problem {
+	enum signup_field	 field;
+	const char		*msg;	/* Django's message, static */
+};
+
+/* The field's name in the request: "username", "password", "email". */
+const char	*signup_field_name(enum signup_field field);
+
 /*
- * Checks the three fields (NUL-terminated UTF-8) and writes one 422
- * item per problem to p (room for max), loc ["body", <field>].
- * Returns the number written; 0 means all is well.
+ * Checks the three fields of s and writes one problem each to p (room
+ * for max).  Returns the number written; 0 means all is well.
  */
-size_t		 signup_check(const char *username, const char *password,
-		    const char *email, struct resp_problem *p, size_t max);
+size_t		 signup_check(const struct signup *s,
+		    struct signup_problem *p, size_t max);
 
 /*
  * difflib.SequenceMatcher(a=a, b=b).quick_ratio() on the code points
@@ -66,11 +94,12 @@ double		 signup_quick_ratio(const char *a, const char *b);
 int		 signup_too_similar(const char *password, const char *value);
 
 /*
- * Hashes password with policy and inserts the user.  *id gets the new
- * id.  SVC_CONFLICT: the username is taken (the unique index says so).
+ * Hashes s's password with policy and inserts the user; s passed
+ * signup_check (no NUL in it).  *id gets the new id.  SVC_CONFLICT:
+ * the username is taken (the unique index says so).
  */
 enum svc_err	 signup_create(struct users *users,
-		    const struct pw_policy *policy, const char *username,
-		    const char *email, const char *password, long long *id);
+		    const struct pw_policy *policy, const struct signup *s,
+		    long long *id);
 
 #endif /* SIGNUP_H */

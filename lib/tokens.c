@@ -14,8 +14,8 @@
 #include "b64.h"
 #include "cfg.h"
 #include "db.h"
+#include "json.h"
 #include "log.h"
-#include "resp.h"
 #include "tokens.h"
 #include "users.h"
 
@@ -201,7 +201,8 @@ tokens_iss_aud(struct tokens *t, char *buf, size_t off, size_t size)
 		if (off + n >= size)
 			return 0;
 		memcpy(buf + off, names[i], n);
-		off = resp_json_string(buf, off + n, size, vals[i]);
+		off = jsn_string(buf, off + n, size, vals[i],
+		    strlen(vals[i]));
 	}
 	return off;
 }
@@ -223,8 +224,8 @@ tokens_sign(struct tokens *t, const struct user *u, const char *type,
 	off = (size_t)len;
 	if (strcmp(type, "access") == 0) {
 		memcpy(payload + off, ",\"username\":", 12);
-		off = resp_json_string(payload, off + 12, sizeof(payload),
-		    u->username);
+		off = jsn_string(payload, off + 12, sizeof(payload),
+		    u->username, strlen(u->username));
 	}
 	off = tokens_iss_aud(t, payload, off, sizeof(payload));
 	if (off == 0 || off + 2 > sizeof(payload))
@@ -233,12 +234,42 @@ tokens_sign(struct tokens *t, const struct user *u, const char *type,
 	return jwt_sign(t->key, payload, off, out, JWT_MAX + 1, &outlen);
 }
 
-/* Both tokens of n for u, as the response body. */
+/* Appends the NUL-terminated s to out->body; 0 when it does not fit. */
+static int
+tokens_body_add(struct tokens_pair *out, const char *s)
+{
+	size_t	 n = strlen(s);
+
+	if (n >= sizeof(out->body) - out->len)
+		return 0;
+	memcpy(out->body + out->len, s, n + 1);
+	out->len += n;
+	return 1;
+}
+
+/* A JSON string to out->body, by the one writer (lib/json.h). */
+static int
+tokens_body_str(struct tokens_pair *out, const char *s)
+{
+	size_t	 off;
+
+	off = jsn_string(out->body, out->len, sizeof(out->body), s,
+	    strlen(s));
+	if (off == 0)
+		return 0;
+	out->len = off;
+	return 1;
+}
+
+/*
+ * Both tokens of n for u, as the response body: {"access_token": ..,
+ * "refresh_token": .., "token_type": "Bearer", "expires_in": ..}.
+ */
 static enum svc_err
 tokens_body(struct tokens *t, const struct user *u,
     const struct tokens_new *n, struct tokens_pair *out)
 {
-	char access[JWT_MAX + 1], refresh[JWT_MAX + 1];
+	char access[JWT_MAX + 1], refresh[JWT_MAX + 1], tail[64];
 	enum svc_err rc;
 	int len;
 
@@ -247,12 +278,17 @@ tokens_body(struct tokens *t, const struct user *u,
 	    (rc = tokens_sign(t, u, "refresh", n->refresh_jti,
 	    t->cfg->refresh_ttl, n, refresh)) != SVC_OK)
 		return rc;
-	len = snprintf(out->body, sizeof(out->body), "{\"access_token\": "
-	    "\"%s\", \"refresh_token\": \"%s\", \"token_type\": \"Bearer\", "
-	    "\"expires_in\": %lld}", access, refresh, t->cfg->access_ttl);
-	if (len < 0 || (size_t)len >= sizeof(out->body))
+	len = snprintf(tail, sizeof(tail), ", \"token_type\": \"Bearer\", "
+	    "\"expires_in\": %lld}", t->cfg->access_ttl);
+	if (len < 0 || (size_t)len >= sizeof(tail))
 		return SVC_TOOBIG;
-	out->len = (size_t)len;
+	out->len = 0;
+	if (!tokens_body_add(out, "{\"access_token\": ") ||
+	    !tokens_body_str(out, access) ||
+	    !tokens_body_add(out, ", \"refresh_token\": ") ||
+	    !tokens_body_str(out, refresh) ||
+	    !tokens_body_add(out, tail))
+		return SVC_TOOBIG;
 	return SVC_OK;
 }
 

@@ -1,7 +1,8 @@
 /*
  * fuzz-form.c: application/x-www-form-urlencoded bodies (req_form).
- * An accepted form must give an object of strings that are UTF-8
- * without NUL, which is what the field validators assume.
+ * An accepted form must give an object of strings that are UTF-8 of
+ * their length (%00 is kept, as \u0000 in JSON: the field validators
+ * judge values with their lengths).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include <json-c/json.h>
 
+#include "json.h"
 #include "req.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -26,8 +28,8 @@ check(struct json_object *obj)
 	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
 		v = json_object_iter_peek_value(&it);
 		if (!json_object_is_type(v, json_type_string) ||
-		    strlen(json_object_get_string(v)) !=
-		    (size_t)json_object_get_string_len(v))
+		    !jsn_utf8_valid(json_object_get_string(v),
+		    (size_t)json_object_get_string_len(v)))
 			abort();
 	}
 }
@@ -44,6 +46,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	check(obj);
-	json_object_put(obj);
+	jsn_put_wiped(obj);
 	return 0;
 }

@@ -330,6 +330,7 @@ fields(const char *body, const char **user, const char **pass,
     struct app_fields *f, struct out *o)
 {
 	struct json_object *obj;
+	size_t ulen, plen;
 	int r;
 
 	setup(REQ_CT_JSON, body, 0);
@@ -339,8 +340,8 @@ fields(const char *body, const char **user, const char **pass,
 		collect(o);
 		return -1;
 	}
-	*user = app_string(obj, "username", f);
-	*pass = app_string(obj, "password", f);
+	*user = app_string(obj, "username", &ulen, f);
+	*pass = app_string(obj, "password", &plen, f);
 	r = app_fields_bad(&req, f);
 	collect(o);
 	/* The strings live in obj: copy them before it goes. */
@@ -439,14 +440,15 @@ test_fields(void)
 	/* Form bodies go through the same checks. */
 	{
 		struct json_object *obj;
+		size_t len;
 
 		setup(REQ_CT_FORM, "username=alice", 0);
 		memset(&f, 0, sizeof(f));
 		ok(app_body(&req, 1, &obj) == 0, "form, password missing: "
 		    "parsed");
-		ok(app_string(obj, "username", &f) != NULL,
-		    "form: username read");
-		ok(app_string(obj, "password", &f) == NULL,
+		ok(app_string(obj, "username", &len, &f) != NULL && len == 5,
+		    "form: username read, with its length");
+		ok(app_string(obj, "password", &len, &f) == NULL,
 		    "form: password missing");
 		is_int(app_fields_bad(&req, &f), 1, "form: bad");
 		collect(&o);
@@ -467,7 +469,7 @@ test_fields_full(void)
 	struct json_object *obj;
 	struct app_fields f;
 	struct out o;
-	size_t i;
+	size_t i, len;
 
 	setup(REQ_CT_JSON, "{}", 0);
 	memset(&f, 0, sizeof(f));
@@ -478,7 +480,7 @@ test_fields_full(void)
 		return;
 	}
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		ok(app_string(obj, names[i], &f) == NULL, "%s missing",
+		ok(app_string(obj, names[i], &len, &f) == NULL, "%s missing",
 		    names[i]);
 	is_int(f.n, APP_PROBLEMS_MAX, "problems stop at APP_PROBLEMS_MAX");
 	is_int(app_fields_bad(&req, &f), 1, "full: bad");
@@ -565,10 +567,50 @@ test_big_ok(void)
 	done(&o);
 }
 
+/*
+ * Issue 13, 6: every body is freed by app_body_free, which wipes the
+ * string values json-c holds (nested ones too) before json-c frees
+ * them.  A reference held here keeps the object alive after the call,
+ * so that its bytes can be looked at.
+ */
+static void
+test_body_wiped(void)
+{
+	static const char body[] = "{\"username\": \"alice\", "
+	    "\"password\": \"hunter2hunter2\", \"x\": [{\"y\": \"tok3n\"}]}";
+	struct json_object *obj;
+	const char *pw, *y;
+	size_t len;
+	struct app_fields f = { 0 };
+	struct out o;
+
+	setup(REQ_CT_JSON, body, 0);
+	if (!is_int(app_body(&req, 0, &obj), 0, "wipe: body parses")) {
+		collect(&o);
+		done(&o);
+		return;
+	}
+	collect(&o);
+	done(&o);
+	pw = app_string(obj, "password", &len, &f);
+	y = json_object_get_string(json_object_object_get(
+	    json_object_array_get_idx(json_object_object_get(obj, "x"), 0),
+	    "y"));
+	json_object_get(obj);
+	app_body_free(obj);
+	ok(pw != NULL && len == 14 && memcmp(pw, "hunter2hunter2", 14) != 0 &&
+	    memchr(pw, 'h', len) == NULL, "wipe: the password's bytes are gone");
+	ok(y != NULL && memchr(y, 't', 5) == NULL && memchr(y, 'k', 5) == NULL,
+	    "wipe: a nested string's bytes are gone");
+	json_object_put(obj);
+	app_body_free(NULL);
+}
+
 int
 main(void)
 {
 	log_init("test-app");
+	test_body_wiped();
 	test_body_cases();
 	test_not_object();
 	test_form_values();

@@ -374,25 +374,6 @@ test_refused(void)
 	is_int(r.status, 400, "failed write: status still recorded");
 }
 
-static void
-test_json_string(void)
-{
-	char	 buf[32];
-	size_t	 n;
-
-	n = resp_json_string(buf, 0, sizeof(buf), "al\"i\\ce");
-	ok(n == 11 && strcmp(buf, "\"al\\\"i\\\\ce\"") == 0,
-	    "json_string: quote and backslash escaped");
-	n = resp_json_string(buf, 0, sizeof(buf), "a\nb\x01");
-	ok(n == 16 && strcmp(buf, "\"a\\u000ab\\u0001\"") == 0,
-	    "json_string: control characters as \\u00XX");
-	n = resp_json_string(buf, 0, sizeof(buf), "0123456789abcdef0123456789abcdef");
-	ok(n == 0, "json_string: 0 when it does not fit");
-	n = resp_json_string(buf, 3, sizeof(buf), "\xc3\xa9");
-	ok(n == 7 && memcmp(buf + 3, "\"\xc3\xa9\"", 4) == 0,
-	    "json_string: UTF-8 passes, written at the offset");
-}
-
 int
 main(void)
 {
@@ -407,6 +388,5 @@ main(void)
 	test_refused();
 	if (r.cgi_out != NULL)
 		fclose(r.cgi_out);
-	test_json_string();
 	return tap_done();
 }

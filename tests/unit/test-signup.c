@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "log.h"
-#include "resp.h"
 #include "signup.h"
 #include "tap.h"
 
@@ -56,6 +55,9 @@ static const struct field {
 	{ "tab\there", 0 }, { "e\xcc\x81", 0 },	/* a combining accent */
 	{ "\xf0\x9f\x98\x80", 0 },		/* an emoji */
 	{ "\xff", 0 },				/* not UTF-8 */
+	{ "a\xc0\xaf", 0 },			/* overlong '/' */
+	{ "a\xed\xa0\x80", 0 },			/* a surrogate */
+	{ "a\xe4\xb8", 0 },			/* cut short */
 };
 
 static const struct field emails[] = {
@@ -71,21 +73,31 @@ static const struct field emails[] = {
 	{ "<bob>@example.com", 0 },
 };
 
+/* signup_check on three fields of given lengths. */
 static size_t
-check(const char *u, const char *pw, const char *e, struct resp_problem *p)
+check_len(const char *u, size_t ul, const char *pw, size_t pl,
+    const char *e, size_t el, struct signup_problem *p)
 {
+	const struct signup s = { u, ul, pw, pl, e, el };
+
 	memset(p, 0, sizeof(*p) * SIGNUP_PROBLEMS_MAX);
-	return signup_check(u, pw, e, p, SIGNUP_PROBLEMS_MAX);
+	return signup_check(&s, p, SIGNUP_PROBLEMS_MAX);
+}
+
+static size_t
+check(const char *u, const char *pw, const char *e, struct signup_problem *p)
+{
+	return check_len(u, strlen(u), pw, strlen(pw), e, strlen(e), p);
 }
 
 /* Whether the problems p (n) name field. */
 static int
-names(const struct resp_problem *p, size_t n, const char *field)
+names(const struct signup_problem *p, size_t n, const char *field)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (strcmp(p[i].field, field) == 0)
+		if (strcmp(signup_field_name(p[i].field), field) == 0)
 			return 1;
 	return 0;
 }
@@ -112,7 +124,7 @@ test_ratio(void)
 static void
 test_fields(void)
 {
-	struct resp_problem p[SIGNUP_PROBLEMS_MAX];
+	struct signup_problem p[SIGNUP_PROBLEMS_MAX];
 	char long_name[200], long_email[300];
 	size_t i, n;
 
@@ -121,9 +133,8 @@ test_fields(void)
 		    p);
 		is_int(n == 0, usernames[i].ok, usernames[i].value);
 		if (n > 0)
-			ok(strcmp(p[0].field, "username") == 0 &&
-			    strcmp(p[0].type, "value_error") == 0,
-			    "  its item is loc body.username, value_error");
+			ok(p[0].field == SIGNUP_USERNAME,
+			    "  its problem is the username's");
 	}
 	memset(long_name, 'a', 150);
 	long_name[150] = '\0';
@@ -154,13 +165,13 @@ test_fields(void)
 static void
 test_password(void)
 {
-	struct resp_problem p[SIGNUP_PROBLEMS_MAX];
+	struct signup_problem p[SIGNUP_PROBLEMS_MAX];
 	size_t n;
 
 	is_int(check("zed", "Tr0ub4dor&3-x", "q@example.com", p), 0,
 	    "a good password");
 	n = check("zed", "abc1234", "q@example.com", p);
-	ok(n == 1 && strcmp(p[0].field, "password") == 0 &&
+	ok(n == 1 && p[0].field == SIGNUP_PASSWORD &&
 	    strstr(p[0].msg, "too short") != NULL, "7 characters: too short");
 	is_int(check("zed", "abcd1234", "q@example.com", p), 0,
 	    "8 characters are enough");
@@ -189,6 +200,43 @@ test_password(void)
 	    names(p, n, "email"), "three fields wrong (the password twice): four items");
 }
 
+/* Issue 13: U+0000 in a field is that field's 422, whatever follows it. */
+static void
+test_nul(void)
+{
+	struct signup_problem p[SIGNUP_PROBLEMS_MAX];
+	size_t n;
+
+	n = check_len("alice\0x", 7, "Tr0ub4dor&3-x", 13, "q@example.com", 13,
+	    p);
+	ok(n == 1 && p[0].field == SIGNUP_USERNAME &&
+	    strcmp(p[0].msg, "Null characters are not allowed.") == 0,
+	    "nul: \"alice\\u0000x\" is refused, on the username");
+	n = check_len("alice\0", 6, "Tr0ub4dor&3-x", 13, "q@example.com", 13,
+	    p);
+	ok(n == 1 && p[0].field == SIGNUP_USERNAME,
+	    "nul: a trailing U+0000 in the username is refused");
+	n = check_len("alice", 5, "Tr0ub4dor&3-x\0", 14, "q@example.com", 13,
+	    p);
+	ok(n == 1 && p[0].field == SIGNUP_PASSWORD &&
+	    strstr(p[0].msg, "Null") != NULL,
+	    "nul: in the password, one item on the password");
+	n = check_len("alice", 5, "\0", 1, "q@example.com", 13, p);
+	ok(n == 1 && p[0].field == SIGNUP_PASSWORD,
+	    "nul: a password of one U+0000 is not 'too short' as well");
+	n = check_len("alice", 5, "Tr0ub4dor&3-x", 13, "q@example.com\0", 14,
+	    p);
+	ok(n == 1 && p[0].field == SIGNUP_EMAIL &&
+	    strstr(p[0].msg, "Null") != NULL, "nul: in the email, on the email");
+	n = check_len("a\0", 2, "b\0", 2, "c\0", 2, p);
+	ok(n == 3 && p[0].field == SIGNUP_USERNAME &&
+	    p[1].field == SIGNUP_PASSWORD && p[2].field == SIGNUP_EMAIL,
+	    "nul: in all three, one item each in field order");
+	ok(strcmp(signup_field_name(SIGNUP_EMAIL), "email") == 0 &&
+	    signup_field_name(SIGNUP_FIELD__MAX) == NULL,
+	    "field_name: names, NULL out of range");
+}
+
 int
 main(void)
 {
@@ -196,5 +244,6 @@ main(void)
 	test_ratio();
 	test_fields();
 	test_password();
+	test_nul();
 	return tap_done();
 }

@@ -17,6 +17,7 @@
 
 #include "cfg.h"
 #include "db.h"
+#include "json.h"
 #include "jwt.h"
 #include "log.h"
 #include "pw.h"
@@ -236,6 +237,13 @@ test_issue(const struct user *u)
 	is_int(pair.len, strlen(pair.body), "tokens_issue: len is the body's");
 	is_int(parse_pair(&pair, access1, refresh1), 4,
 	    "tokens_issue: a JSON object with the four fields");
+	/* Written by lib/json.c's writer, in json.dumps' spelling. */
+	ok(jsn_check(pair.body, pair.len) == JSN_OK &&
+	    strncmp(pair.body, "{\"access_token\": \"", 18) == 0 &&
+	    strstr(pair.body, "\", \"refresh_token\": \"") != NULL &&
+	    strstr(pair.body, "\", \"token_type\": \"Bearer\", "
+	    "\"expires_in\": ") != NULL && pair.body[pair.len - 1] == '}',
+	    "tokens_issue: strict JSON, Python's separators");
 
 	if (is_int(verify(access1, "access", &c), SVC_OK,
 	    "access token verifies as access")) {
