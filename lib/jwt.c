@@ -795,6 +795,20 @@ static const char *const jwt_cnames[JWT_C__MAX] = {
 	[JWT_C_FP] = "fp",
 };
 
+/* strlen of each jwt_cnames entry, for the flat reader. */
+static const size_t jwt_cnamelen[JWT_C__MAX] = {
+	[JWT_C_TOKEN_TYPE] = sizeof("token_type") - 1,
+	[JWT_C_ISS] = sizeof("iss") - 1,
+	[JWT_C_AUD] = sizeof("aud") - 1,
+	[JWT_C_EXP] = sizeof("exp") - 1,
+	[JWT_C_NBF] = sizeof("nbf") - 1,
+	[JWT_C_IAT] = sizeof("iat") - 1,
+	[JWT_C_USER_ID] = sizeof("user_id") - 1,
+	[JWT_C_JTI] = sizeof("jti") - 1,
+	[JWT_C_USERNAME] = sizeof("username") - 1,
+	[JWT_C_FP] = sizeof("fp") - 1,
+};
+
 enum jwt_vtype {
 	JWT_V_ABSENT = 0,	/* no such member */
 	JWT_V_OTHER,		/* null, true, false or an object */
@@ -1264,9 +1278,10 @@ jwt_fast_cid(const struct jwt_member *m)
 {
 	size_t	 i;
 
+	/* Lengths first: most names differ there, and it bounds memcmp. */
 	for (i = 0; i < JWT_C__MAX; i++)
-		if (strncmp((const char *)m->name, jwt_cnames[i],
-		    m->namelen) == 0 && jwt_cnames[i][m->namelen] == '\0')
+		if (m->namelen == jwt_cnamelen[i] &&
+		    memcmp(m->name, jwt_cnames[i], m->namelen) == 0)
 			return (enum jwt_cid)i;
 	return JWT_C__MAX;
 }
