@@ -21,11 +21,11 @@
 #include <openssl/params.h>
 
 #include "b64.h"
+#include "json.h"
 #include "jwt.h"
 
 #define JWT_MACMAX	64			/* SHA-512 */
 #define JWT_SEGMAX	B64_DECLEN(JWT_MAX)	/* decoded segment bound */
-#define JWT_DEPTH	16			/* JSON nesting accepted */
 #define JWT_HDRMAX	64			/* encoded fixed header */
 
 struct jwt_key {
@@ -150,10 +150,9 @@ jwt_key_new(struct jwt_key **keyp, enum jwt_alg alg,
 		goto out;
 	key->alg = alg;
 	key->maclen = jwt_algs[alg].maclen;
+	/* json-c's default depth (32) is over JSN_DEPTH, as jsn_parse needs. */
 	if ((key->tok = json_tokener_new()) == NULL)
 		goto out;
-	json_tokener_set_flags(key->tok,
-	    JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	if ((key->ctx = EVP_MAC_CTX_new(jwt_mac)) == NULL)
 		goto out;
 	rc = SVC_CRYPTO;
@@ -248,327 +247,12 @@ jwt_sign(struct jwt_key *key, const char *payload, size_t len,
 /* Strict JSON                                                       */
 /* ---------------------------------------------------------------- */
 
-/*
- * json-c, even with JSON_TOKENER_STRICT, takes NaN, Infinity, 'single
- * quotes', "1." and raw control characters, and it silently keeps the
- * last of two members with the same name.  So before json-c sees the
- * text, this scanner checks it against the RFC 8259 grammar and counts
- * the members of every object.  Duplicates are then found by comparing
- * that count with the members json-c kept (jwt_tree_members): json-c
- * merges exactly the names that are equal after unescaping, so
- * {"a":1,"\u0061":2} counts 2 here and 1 there.  Linear time, and it
- * cannot disagree with json-c about which names are equal.
- */
-struct jwt_scan {
-	const unsigned char	*p;
-	const unsigned char	*end;
-	size_t			 members;
-};
-
-static int	jwt_scan_value(struct jwt_scan *, int);
-
-static void
-jwt_scan_ws(struct jwt_scan *s)
-{
-	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' ||
-	    *s->p == '\n' || *s->p == '\r'))
-		s->p++;
-}
-
-/* Four hex digits at s->p into *v; -1 when they are not. */
-static int
-jwt_scan_hex4(struct jwt_scan *s, unsigned int *v)
-{
-	unsigned char	 c;
-	int		 i;
-
-	if (s->end - s->p < 4)
-		return -1;
-	*v = 0;
-	for (i = 0; i < 4; i++) {
-		c = s->p[i];
-		if (c >= '0' && c <= '9')
-			*v = *v << 4 | (unsigned int)(c - '0');
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-			*v = *v << 4 | (unsigned int)((c | 0x20) - 'a' + 10);
-		else
-			return -1;
-	}
-	s->p += 4;
-	return 0;
-}
-
-/*
- * The escape after "\u" (RFC 8259 section 7).  \u0000 is refused:
- * json-c ends member names at a NUL, so "exp\u0000x" would read as
- * "exp".  So are unpaired surrogates, which json-c replaces with
- * U+FFFD, making different names equal (RFC 8259 section 8.2).
- */
-static int
-jwt_scan_uescape(struct jwt_scan *s)
-{
-	unsigned int	 v, lo;
-
-	if (jwt_scan_hex4(s, &v) == -1 || v == 0 ||
-	    (v >= 0xdc00 && v <= 0xdfff))
-		return -1;
-	if (v < 0xd800 || v > 0xdbff)
-		return 0;
-	if (s->end - s->p < 2 || s->p[0] != '\\' || s->p[1] != 'u')
-		return -1;
-	s->p += 2;
-	if (jwt_scan_hex4(s, &lo) == -1 || lo < 0xdc00 || lo > 0xdfff)
-		return -1;
-	return 0;
-}
-
-/*
- * The rest of a UTF-8 sequence whose lead byte c was just read, by
- * RFC 3629 section 4: no overlong forms, no surrogates, nothing over
- * U+10FFFF.  json-c's own check lets overlong forms through.
- */
-static int
-jwt_scan_utf8(struct jwt_scan *s, unsigned char c)
-{
-	unsigned char	 lo = 0x80, hi = 0xbf;
-	int		 i, n;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 1;
-	else if (c == 0xe0) {
-		n = 2;
-		lo = 0xa0;
-	} else if (c == 0xed) {
-		n = 2;
-		hi = 0x9f;
-	} else if (c >= 0xe1 && c <= 0xef)
-		n = 2;
-	else if (c == 0xf0) {
-		n = 3;
-		lo = 0x90;
-	} else if (c >= 0xf1 && c <= 0xf3)
-		n = 3;
-	else if (c == 0xf4) {
-		n = 3;
-		hi = 0x8f;
-	} else
-		return -1;
-	if (s->end - s->p < n || s->p[0] < lo || s->p[0] > hi)
-		return -1;
-	for (i = 1; i < n; i++)
-		if ((s->p[i] & 0xc0) != 0x80)
-			return -1;
-	s->p += n;
-	return 0;
-}
-
-/* RFC 8259 section 7; s->p is on the opening quote. */
-static int
-jwt_scan_string(struct jwt_scan *s)
-{
-	unsigned char	 c;
-
-	s->p++;
-	while (s->p < s->end) {
-		c = *s->p++;
-		if (c == '"')
-			return 0;
-		if (c < 0x20)
-			return -1;
-		if (c >= 0x80) {
-			if (jwt_scan_utf8(s, c) == -1)
-				return -1;
-			continue;
-		}
-		if (c != '\\')
-			continue;
-		if (s->p == s->end)
-			return -1;
-		c = *s->p++;
-		if (c == 'u') {
-			if (jwt_scan_uescape(s) == -1)
-				return -1;
-		} else if (strchr("\"\\/bfnrt", c) == NULL || c == '\0')
-			return -1;
-	}
-	return -1;
-}
-
-static int
-jwt_scan_digits(struct jwt_scan *s)
-{
-	const unsigned char	*start = s->p;
-
-	while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
-		s->p++;
-	return s->p == start ? -1 : 0;
-}
-
-/* RFC 8259 section 6: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
-static int
-jwt_scan_number(struct jwt_scan *s)
-{
-	if (s->p < s->end && *s->p == '-')
-		s->p++;
-	if (s->p == s->end)
-		return -1;
-	if (*s->p == '0')
-		s->p++;
-	else if (jwt_scan_digits(s) == -1)
-		return -1;
-	if (s->p < s->end && *s->p == '.') {
-		s->p++;
-		if (jwt_scan_digits(s) == -1)
-			return -1;
-	}
-	if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
-		s->p++;
-		if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
-			s->p++;
-		if (jwt_scan_digits(s) == -1)
-			return -1;
-	}
-	return 0;
-}
-
-static int
-jwt_scan_literal(struct jwt_scan *s, const char *lit)
-{
-	size_t	 n = strlen(lit);
-
-	if ((size_t)(s->end - s->p) < n || memcmp(s->p, lit, n) != 0)
-		return -1;
-	s->p += n;
-	return 0;
-}
-
-/* s->p is on '{'. */
-static int
-jwt_scan_object(struct jwt_scan *s, int depth)
-{
-	s->p++;
-	jwt_scan_ws(s);
-	if (s->p < s->end && *s->p == '}') {
-		s->p++;
-		return 0;
-	}
-	for (;;) {
-		jwt_scan_ws(s);
-		if (s->p == s->end || *s->p != '"' ||
-		    jwt_scan_string(s) == -1)
-			return -1;
-		jwt_scan_ws(s);
-		if (s->p == s->end || *s->p++ != ':')
-			return -1;
-		s->members++;
-		if (jwt_scan_value(s, depth) == -1)
-			return -1;
-		jwt_scan_ws(s);
-		if (s->p == s->end)
-			return -1;
-		if (*s->p == '}') {
-			s->p++;
-			return 0;
-		}
-		if (*s->p++ != ',')
-			return -1;
-	}
-}
-
-/* s->p is on '['. */
-static int
-jwt_scan_array(struct jwt_scan *s, int depth)
-{
-	s->p++;
-	jwt_scan_ws(s);
-	if (s->p < s->end && *s->p == ']') {
-		s->p++;
-		return 0;
-	}
-	for (;;) {
-		if (jwt_scan_value(s, depth) == -1)
-			return -1;
-		jwt_scan_ws(s);
-		if (s->p == s->end)
-			return -1;
-		if (*s->p == ']') {
-			s->p++;
-			return 0;
-		}
-		if (*s->p++ != ',')
-			return -1;
-	}
-}
-
-/* A value with the whitespace around it; depth bounds the recursion. */
-static int
-jwt_scan_value(struct jwt_scan *s, int depth)
-{
-	int	 rc;
-
-	jwt_scan_ws(s);
-	if (s->p == s->end)
-		return -1;
-	switch (*s->p) {
-	case '{':
-		if (depth >= JWT_DEPTH)
-			return -1;
-		rc = jwt_scan_object(s, depth + 1);
-		break;
-	case '[':
-		if (depth >= JWT_DEPTH)
-			return -1;
-		rc = jwt_scan_array(s, depth + 1);
-		break;
-	case '"':
-		rc = jwt_scan_string(s);
-		break;
-	case 't':
-		rc = jwt_scan_literal(s, "true");
-		break;
-	case 'f':
-		rc = jwt_scan_literal(s, "false");
-		break;
-	case 'n':
-		rc = jwt_scan_literal(s, "null");
-		break;
-	default:
-		rc = jwt_scan_number(s);
-		break;
-	}
-	if (rc == 0)
-		jwt_scan_ws(s);
-	return rc;
-}
-
-/* Members json-c kept in o and below; the scanner bounded the depth. */
-static size_t
-jwt_tree_members(struct json_object *o)
-{
-	struct json_object_iter	 it;
-	size_t			 n = 0, i, len;
-
-	switch (json_object_get_type(o)) {
-	case json_type_object:
-		json_object_object_foreachC(o, it)
-			n += 1 + jwt_tree_members(it.val);
-		break;
-	case json_type_array:
-		len = json_object_array_length(o);
-		for (i = 0; i < len; i++)
-			n += jwt_tree_members(json_object_array_get_idx(o, i));
-		break;
-	default:
-		break;
-	}
-	return n;
-}
-
 enum jwt_json_err {
 	JWT_JSON_OK,
-	JWT_JSON_INVALID,	/* not RFC 8259 JSON, or trailing bytes */
+	JWT_JSON_INVALID,	/* not JSON by lib/json.h's policy */
 	JWT_JSON_NOTOBJ,	/* JSON, but not an object */
 	JWT_JSON_DUP,		/* an object repeats a member name */
+	JWT_JSON_NOMEM,
 	JWT_JSON__MAX
 };
 
@@ -576,54 +260,37 @@ enum jwt_json_err {
  * Parses n bytes of text, which must be one JSON object with no
  * duplicate member names at any depth (RFC 7515 section 4 and RFC 7519
  * section 4 allow refusing them; keeping the last, as json-c does,
- * lets two parsers read one token differently).  On JWT_JSON_OK *objp
+ * lets two parsers read one token differently), under the one policy
+ * of lib/json.h that request bodies follow too.  On JWT_JSON_OK *objp
  * is the caller's to put; otherwise it is NULL.
  */
 static enum jwt_json_err
 jwt_json(struct jwt_key *key, const unsigned char *text, size_t n,
     struct json_object **objp)
 {
-	struct jwt_scan		 s = { text, text + n, 0 };
-	struct json_object	*obj = NULL;
-	enum jwt_json_err	 rc = JWT_JSON_INVALID;
-
-	*objp = NULL;
-	if (jwt_scan_value(&s, 0) == -1 || s.p != s.end)
-		goto out;
-	s.p = text;
-	jwt_scan_ws(&s);
-	rc = JWT_JSON_NOTOBJ;
-	if (*s.p != '{')
-		goto out;
-
-	rc = JWT_JSON_INVALID;
-	json_tokener_reset(key->tok);
-	obj = json_tokener_parse_ex(key->tok, (const char *)text, (int)n);
-	if (obj == NULL ||
-	    json_tokener_get_error(key->tok) != json_tokener_success ||
-	    json_tokener_get_parse_end(key->tok) != n)
-		goto out;
-	rc = JWT_JSON_NOTOBJ;
-	if (!json_object_is_type(obj, json_type_object))
-		goto out;
-	rc = JWT_JSON_DUP;
-	if (jwt_tree_members(obj) != s.members)
-		goto out;
-	*objp = obj;
-	obj = NULL;
-	rc = JWT_JSON_OK;
-out:
-	json_object_put(obj);
-	return rc;
+	switch (jsn_parse(key->tok, (const char *)text, n, JSN_OBJECT, objp)) {
+	case JSN_OK:
+		return JWT_JSON_OK;
+	case JSN_NOTOBJ:
+		return JWT_JSON_NOTOBJ;
+	case JSN_DUP:
+		return JWT_JSON_DUP;
+	case JSN_NOMEM:
+		return JWT_JSON_NOMEM;
+	default:
+		return JWT_JSON_INVALID;
+	}
 }
 
 static const char *const jwt_why_header[JWT_JSON__MAX] = {
+	[JWT_JSON_NOMEM] = "out of memory",
 	[JWT_JSON_INVALID] = "header is not valid JSON",
 	[JWT_JSON_NOTOBJ] = "header is not a JSON object",
 	[JWT_JSON_DUP] = "duplicate member in header",
 };
 
 static const char *const jwt_why_payload[JWT_JSON__MAX] = {
+	[JWT_JSON_NOMEM] = "out of memory",
 	[JWT_JSON_INVALID] = "payload is not valid JSON",
 	[JWT_JSON_NOTOBJ] = "payload is not a JSON object",
 	[JWT_JSON_DUP] = "duplicate member in payload",
@@ -714,7 +381,7 @@ jwt_header(struct jwt_key *key, const struct jwt_seg *seg,
 	}
 	if ((jrc = jwt_json(key, buf, n, &hdr)) != JWT_JSON_OK) {
 		*why = jwt_why_header[jrc];
-		return SVC_DENIED;
+		return jrc == JWT_JSON_NOMEM ? SVC_NOMEM : SVC_DENIED;
 	}
 	bad = jwt_header_fields(key, hdr, why);
 	json_object_put(hdr);
@@ -1013,11 +680,22 @@ jwt_audience(const struct jwt_read *rd, const char *want)
 	return found ? 0 : -1;
 }
 
-/* A string claim to hand back, or NULL for another type. */
-static const char *
-jwt_val_str(const struct jwt_val *v)
+/*
+ * A string claim to hand back in *out, NULL for another type.  -1 for
+ * a string holding U+0000 (valid JSON, see lib/json.h): the caller
+ * gets a C string, which would end there, so "fp" or "jti" would be
+ * read as a shorter value than the one signed.
+ */
+static int
+jwt_val_str(const struct jwt_val *v, const char **out)
 {
-	return v->type == JWT_V_STRING ? v->s : NULL;
+	*out = NULL;
+	if (v->type != JWT_V_STRING)
+		return 0;
+	if (memchr(v->s, '\0', v->n) != NULL)
+		return -1;
+	*out = v->s;
+	return 0;
 }
 
 /*
@@ -1051,9 +729,12 @@ jwt_check(const struct jwt_read *rd, const struct jwt_rules *rules,
 		*why = "bad user_id";
 		return -1;
 	}
-	claims->jti = jwt_val_str(&rd->v[JWT_C_JTI]);
-	claims->username = jwt_val_str(&rd->v[JWT_C_USERNAME]);
-	claims->fp = jwt_val_str(&rd->v[JWT_C_FP]);
+	if (jwt_val_str(&rd->v[JWT_C_JTI], &claims->jti) == -1 ||
+	    jwt_val_str(&rd->v[JWT_C_USERNAME], &claims->username) == -1 ||
+	    jwt_val_str(&rd->v[JWT_C_FP], &claims->fp) == -1) {
+		*why = "string claim holds U+0000";
+		return -1;
+	}
 	return 0;
 }
 
@@ -1125,12 +806,13 @@ jwt_tree_read(struct json_object *pl, struct jwt_read *rd)
 
 /*
  * Most payloads are one flat object of short strings and integers.
- * jwt_fast_read reads such a payload with the strict scanner above and
- * either reports its claims exactly as jwt_tree_read would, or
- * declines: anything nested, any number that is not a plain integer,
- * an escape in a member name or in a claim's string, a duplicate name,
- * more members or longer strings than it has room for.  A declined
- * payload goes to the tree, which also names what is wrong with it.
+ * jwt_fast_read reads such a payload with lib/json.c's string and
+ * number scanners (one policy for every JSON text) and either reports
+ * its claims exactly as jwt_tree_read would, or declines: anything
+ * nested, any number that is not a plain integer, an escape in a
+ * member name or in a claim's string, a duplicate name, more members
+ * or longer strings than it has room for.  A declined payload goes to
+ * the tree, which also names what is wrong with it.
  */
 #define JWT_FAST_MEMBERS	32
 #define JWT_FAST_DIGITS		18	/* cannot overflow long long */
@@ -1141,12 +823,28 @@ struct jwt_member {
 	size_t			 namelen;
 	const unsigned char	*val;	/* the whole value token */
 	size_t			 vallen;
+	int			 escaped;	/* a string value with '\\' */
 };
 
 struct jwt_plain {
 	struct jwt_member	 m[JWT_FAST_MEMBERS];
 	size_t			 n;
 };
+
+/* The text left to read. */
+struct jwt_scan {
+	const unsigned char	*p;
+	const unsigned char	*end;
+};
+
+/* RFC 8259 section 2: insignificant whitespace. */
+static void
+jwt_scan_ws(struct jwt_scan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' ||
+	    *s->p == '\n' || *s->p == '\r'))
+		s->p++;
+}
 
 /*
  * A number value that json-c keeps as an exact int64: -?digits, at
@@ -1175,50 +873,78 @@ jwt_fast_int(const struct jwt_member *m, long long *v)
 	return 0;
 }
 
-/* One scalar value at s->p: a string, a literal or a number. */
-static int
-jwt_fast_value(struct jwt_scan *s)
+/* The length of the literal lit at s->p, or 0. */
+static size_t
+jwt_fast_literal(const struct jwt_scan *s, const char *lit, size_t n)
 {
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, lit, n) != 0)
+		return 0;
+	return n;
+}
+
+/*
+ * One scalar value at s->p into m: a string or a number checked by
+ * lib/json.c's rules, or a literal.  Returns 0, or -1 for an invalid
+ * token or a nested value ('{' and '[' are not plain).
+ */
+static int
+jwt_fast_value(struct jwt_scan *s, struct jwt_member *m)
+{
+	size_t	 left = (size_t)(s->end - s->p), n;
+	int	 nul;
+
+	m->val = s->p;
+	m->escaped = 0;
 	switch (*s->p) {
 	case '"':
-		return jwt_scan_string(s);
+		n = jsn_scan_string((const char *)s->p, left, &m->escaped,
+		    &nul);
+		break;
 	case 't':
-		return jwt_scan_literal(s, "true");
+		n = jwt_fast_literal(s, "true", 4);
+		break;
 	case 'f':
-		return jwt_scan_literal(s, "false");
+		n = jwt_fast_literal(s, "false", 5);
+		break;
 	case 'n':
-		return jwt_scan_literal(s, "null");
+		n = jwt_fast_literal(s, "null", 4);
+		break;
 	default:
-		/* '[' and '{' fail here: nested values are not plain. */
-		return jwt_scan_number(s);
+		n = jsn_scan_number((const char *)s->p, left);
+		break;
 	}
+	if (n == 0)
+		return -1;
+	s->p += n;
+	m->vallen = n;
+	return 0;
 }
 
 /* One "name": value member at s->p into m.  Returns 0, or -1. */
 static int
 jwt_fast_member(struct jwt_scan *s, struct jwt_member *m)
 {
+	size_t		 n;
 	long long	 v;
+	int		 escaped, nul;
 
 	jwt_scan_ws(s);
 	if (s->p == s->end || *s->p != '"')
 		return -1;
+	n = jsn_scan_string((const char *)s->p, (size_t)(s->end - s->p),
+	    &escaped, &nul);
+	/* An escaped name may equal another spelt without: the tree's. */
+	if (n == 0 || escaped)
+		return -1;
 	m->name = s->p + 1;
-	if (jwt_scan_string(s) == -1)
-		return -1;
-	m->namelen = (size_t)(s->p - 1 - m->name);
-	if (memchr(m->name, '\\', m->namelen) != NULL)
-		return -1;
+	m->namelen = n - 2;
+	s->p += n;
 	jwt_scan_ws(s);
 	if (s->p == s->end || *s->p++ != ':')
 		return -1;
 	jwt_scan_ws(s);
-	if (s->p == s->end)
+	if (s->p == s->end || jwt_fast_value(s, m) == -1)
 		return -1;
-	m->val = s->p;
-	if (jwt_fast_value(s) == -1)
-		return -1;
-	m->vallen = (size_t)(s->p - m->val);
 	/* Numbers only as exact integers: json-c's view of others is its own. */
 	if ((m->val[0] == '-' || (m->val[0] >= '0' && m->val[0] <= '9')) &&
 	    jwt_fast_int(m, &v) == -1)
@@ -1228,13 +954,13 @@ jwt_fast_member(struct jwt_scan *s, struct jwt_member *m)
 
 /*
  * Reads text as one flat object into pl, checking the same RFC 8259
- * grammar as jwt_scan_value.  Returns 0, or -1 when the text is not a
+ * grammar as jsn_check.  Returns 0, or -1 when the text is not a
  * plain object (which may still be valid JSON).
  */
 static int
 jwt_fast_scan(const unsigned char *text, size_t n, struct jwt_plain *pl)
 {
-	struct jwt_scan		 s = { text, text + n, 0 };
+	struct jwt_scan		 s = { text, text + n };
 	size_t			 i, j;
 
 	pl->n = 0;
@@ -1301,8 +1027,7 @@ jwt_fast_val(const struct jwt_member *m, struct jwt_claims *claims,
 	switch (m->val[0]) {
 	case '"':
 		n = m->vallen - 2;
-		if (memchr(m->val + 1, '\\', n) != NULL ||
-		    n >= sizeof(claims->text) - *off)
+		if (m->escaped || n >= sizeof(claims->text) - *off)
 			return -1;
 		memcpy(claims->text + *off, m->val + 1, n);
 		claims->text[*off + n] = '\0';
@@ -1396,6 +1121,8 @@ jwt_verify_as(struct jwt_key *key, const char *token, size_t len,
 		claims->via = JWT_VIA_TREE;
 		if ((jrc = jwt_json(key, buf, n, &pl)) != JWT_JSON_OK) {
 			*why = jwt_why_payload[jrc];
+			if (jrc == JWT_JSON_NOMEM)
+				rc = SVC_NOMEM;
 			goto out;
 		}
 		jwt_tree_read(pl, &rd);

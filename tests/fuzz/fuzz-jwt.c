@@ -42,7 +42,7 @@ payload_reason(const char *why)
 		"wrong aud", "exp missing", "exp is not a number", "expired",
 		"nbf is not a number", "not yet valid (nbf)",
 		"iat is not a number", "issued in the future (iat)",
-		"bad user_id",
+		"bad user_id", "string claim holds U+0000",
 	};
 	size_t	 i;
 

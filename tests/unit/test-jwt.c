@@ -1082,6 +1082,7 @@ test_claims(void)
 
 #define F	JWT_VIA_FAST
 #define T	JWT_VIA_TREE
+#define NUL0	"string claim holds U+0000"
 
 /*
  * Payloads that jwt_verify_claims's flat reader reads (F) or leaves to
@@ -1202,6 +1203,18 @@ static const struct rcase {
 	{ "fp a list", "{" UID "," EXP ",\"fp\":[\"x\"]}", &r0, T, NULL },
 	{ "escape in a member nobody reads", "{" UID "," EXP
 	  ",\"note\":\"a\\nb\"}", &r0, F, NULL },
+	{ "U+0000 in a member nobody reads", "{" UID "," EXP
+	  ",\"note\":\"a\\u0000b\"}", &r0, F, NULL },
+	{ "U+0000 in username", "{" UID "," EXP
+	  ",\"username\":\"al\\u0000ice\"}", &r0, T, NUL0 },
+	{ "U+0000 in jti", "{" UID "," EXP ",\"jti\":\"\\u0000\"}", &r0, T,
+	  NUL0 },
+	{ "U+0000 in fp", "{" UID "," EXP ",\"fp\":\"ab\\u0000\"}", &r0, T,
+	  NUL0 },
+	{ "U+0000 in token_type", "{\"token_type\":\"access\\u0000\","
+	  UID "," EXP "}", &racc, T, "wrong token_type" },
+	{ "U+0000 in user_id", "{\"user_id\":\"42\\u0000\"," EXP "}", &r0,
+	  T, "bad user_id" },
 	{ "escaped member name", "{" UID ",\"\\u0065xp\":1}", &r0, T,
 	  "expired" },
 	{ "nested member", "{" UID "," EXP ",\"x\":{}}", &r0, T, NULL },
@@ -1221,6 +1234,7 @@ static const struct rcase {
 
 #undef F
 #undef T
+#undef NUL0
 
 /* 1 when a and b are both NULL or the same string. */
 static int
