@@ -1071,6 +1071,31 @@ jwt_fast_read(const unsigned char *text, size_t n, struct jwt_claims *claims,
 }
 
 /*
+ * Reads the claims of a verified payload (n bytes in buf) into rd:
+ * with the flat reader when plain is set and it can, else from
+ * json-c's tree, left in *plp for the caller to put.  Returns SVC_OK,
+ * or SVC_DENIED (SVC_NOMEM) with *why set.
+ */
+static enum svc_err
+jwt_payload(struct jwt_key *key, const unsigned char *buf, size_t n,
+    int plain, struct jwt_claims *claims, struct jwt_read *rd,
+    struct json_object **plp, const char **why)
+{
+	enum jwt_json_err	 jrc;
+
+	if (plain && jwt_fast_read(buf, n, claims, rd) == 0)
+		return SVC_OK;
+	memset(claims, 0, sizeof(*claims));
+	claims->via = JWT_VIA_TREE;
+	if ((jrc = jwt_json(key, buf, n, plp)) != JWT_JSON_OK) {
+		*why = jwt_why_payload[jrc];
+		return jrc == JWT_JSON_NOMEM ? SVC_NOMEM : SVC_DENIED;
+	}
+	jwt_tree_read(*plp, rd);
+	return SVC_OK;
+}
+
+/*
  * Order matters: the header and all base64url first (cheap, and the
  * alg decides everything after), then the signature, and only a
  * payload whose signature holds is parsed as JSON (RFC 7519 section
@@ -1088,7 +1113,6 @@ jwt_verify_as(struct jwt_key *key, const char *token, size_t len,
 	struct jwt_read		 rd;
 	struct json_object	*pl = NULL;
 	const char		*dummy;
-	enum jwt_json_err	 jrc;
 	enum jwt_via		 via;
 	enum svc_err		 rc = SVC_DENIED;
 	size_t			 n;
@@ -1115,18 +1139,10 @@ jwt_verify_as(struct jwt_key *key, const char *token, size_t len,
 	}
 	if ((rc = jwt_signature(key, token, seg, why)) != SVC_OK)
 		goto out;
+	if ((rc = jwt_payload(key, buf, n, plain, claims, &rd, &pl,
+	    why)) != SVC_OK)
+		goto out;
 	rc = SVC_DENIED;
-	if (!plain || jwt_fast_read(buf, n, claims, &rd) == -1) {
-		memset(claims, 0, sizeof(*claims));
-		claims->via = JWT_VIA_TREE;
-		if ((jrc = jwt_json(key, buf, n, &pl)) != JWT_JSON_OK) {
-			*why = jwt_why_payload[jrc];
-			if (jrc == JWT_JSON_NOMEM)
-				rc = SVC_NOMEM;
-			goto out;
-		}
-		jwt_tree_read(pl, &rd);
-	}
 	if (jwt_check(&rd, rules, claims, why) == -1)
 		goto out;
 	claims->payload = pl;
