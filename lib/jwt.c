@@ -21,11 +21,11 @@
 #include <openssl/params.h>
 
 #include "b64.h"
+#include "json.h"
 #include "jwt.h"
 
 #define JWT_MACMAX	64			/* SHA-512 */
 #define JWT_SEGMAX	B64_DECLEN(JWT_MAX)	/* decoded segment bound */
-#define JWT_DEPTH	16			/* JSON nesting accepted */
 #define JWT_HDRMAX	64			/* encoded fixed header */
 
 struct jwt_key {
@@ -150,10 +150,9 @@ jwt_key_new(struct jwt_key **keyp, enum jwt_alg alg,
 		goto out;
 	key->alg = alg;
 	key->maclen = jwt_algs[alg].maclen;
+	/* json-c's default depth (32) is over JSN_DEPTH, as jsn_parse needs. */
 	if ((key->tok = json_tokener_new()) == NULL)
 		goto out;
-	json_tokener_set_flags(key->tok,
-	    JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	if ((key->ctx = EVP_MAC_CTX_new(jwt_mac)) == NULL)
 		goto out;
 	rc = SVC_CRYPTO;
@@ -248,327 +247,12 @@ jwt_sign(struct jwt_key *key, const char *payload, size_t len,
 /* Strict JSON                                                       */
 /* ---------------------------------------------------------------- */
 
-/*
- * json-c, even with JSON_TOKENER_STRICT, takes NaN, Infinity, 'single
- * quotes', "1." and raw control characters, and it silently keeps the
- * last of two members with the same name.  So before json-c sees the
- * text, this scanner checks it against the RFC 8259 grammar and counts
- * the members of every object.  Duplicates are then found by comparing
- * that count with the members json-c kept (jwt_tree_members): json-c
- * merges exactly the names that are equal after unescaping, so
- * {"a":1,"\u0061":2} counts 2 here and 1 there.  Linear time, and it
- * cannot disagree with json-c about which names are equal.
- */
-struct jwt_scan {
-	const unsigned char	*p;
-	const unsigned char	*end;
-	size_t			 members;
-};
-
-static int	jwt_scan_value(struct jwt_scan *, int);
-
-static void
-jwt_scan_ws(struct jwt_scan *s)
-{
-	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' ||
-	    *s->p == '\n' || *s->p == '\r'))
-		s->p++;
-}
-
-/* Four hex digits at s->p into *v; -1 when they are not. */
-static int
-jwt_scan_hex4(struct jwt_scan *s, unsigned int *v)
-{
-	unsigned char	 c;
-	int		 i;
-
-	if (s->end - s->p < 4)
-		return -1;
-	*v = 0;
-	for (i = 0; i < 4; i++) {
-		c = s->p[i];
-		if (c >= '0' && c <= '9')
-			*v = *v << 4 | (unsigned int)(c - '0');
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-			*v = *v << 4 | (unsigned int)((c | 0x20) - 'a' + 10);
-		else
-			return -1;
-	}
-	s->p += 4;
-	return 0;
-}
-
-/*
- * The escape after "\u" (RFC 8259 section 7).  \u0000 is refused:
- * json-c ends member names at a NUL, so "exp\u0000x" would read as
- * "exp".  So are unpaired surrogates, which json-c replaces with
- * U+FFFD, making different names equal (RFC 8259 section 8.2).
- */
-static int
-jwt_scan_uescape(struct jwt_scan *s)
-{
-	unsigned int	 v, lo;
-
-	if (jwt_scan_hex4(s, &v) == -1 || v == 0 ||
-	    (v >= 0xdc00 && v <= 0xdfff))
-		return -1;
-	if (v < 0xd800 || v > 0xdbff)
-		return 0;
-	if (s->end - s->p < 2 || s->p[0] != '\\' || s->p[1] != 'u')
-		return -1;
-	s->p += 2;
-	if (jwt_scan_hex4(s, &lo) == -1 || lo < 0xdc00 || lo > 0xdfff)
-		return -1;
-	return 0;
-}
-
-/*
- * The rest of a UTF-8 sequence whose lead byte c was just read, by
- * RFC 3629 section 4: no overlong forms, no surrogates, nothing over
- * U+10FFFF.  json-c's own check lets overlong forms through.
- */
-static int
-jwt_scan_utf8(struct jwt_scan *s, unsigned char c)
-{
-	unsigned char	 lo = 0x80, hi = 0xbf;
-	int		 i, n;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 1;
-	else if (c == 0xe0) {
-		n = 2;
-		lo = 0xa0;
-	} else if (c == 0xed) {
-		n = 2;
-		hi = 0x9f;
-	} else if (c >= 0xe1 && c <= 0xef)
-		n = 2;
-	else if (c == 0xf0) {
-		n = 3;
-		lo = 0x90;
-	} else if (c >= 0xf1 && c <= 0xf3)
-		n = 3;
-	else if (c == 0xf4) {
-		n = 3;
-		hi = 0x8f;
-	} else
-		return -1;
-	if (s->end - s->p < n || s->p[0] < lo || s->p[0] > hi)
-		return -1;
-	for (i = 1; i < n; i++)
-		if ((s->p[i] & 0xc0) != 0x80)
-			return -1;
-	s->p += n;
-	return 0;
-}
-
-/* RFC 8259 section 7; s->p is on the opening quote. */
-static int
-jwt_scan_string(struct jwt_scan *s)
-{
-	unsigned char	 c;
-
-	s->p++;
-	while (s->p < s->end) {
-		c = *s->p++;
-		if (c == '"')
-			return 0;
-		if (c < 0x20)
-			return -1;
-		if (c >= 0x80) {
-			if (jwt_scan_utf8(s, c) == -1)
-				return -1;
-			continue;
-		}
-		if (c != '\\')
-			continue;
-		if (s->p == s->end)
-			return -1;
-		c = *s->p++;
-		if (c == 'u') {
-			if (jwt_scan_uescape(s) == -1)
-				return -1;
-		} else if (strchr("\"\\/bfnrt", c) == NULL || c == '\0')
-			return -1;
-	}
-	return -1;
-}
-
-static int
-jwt_scan_digits(struct jwt_scan *s)
-{
-	const unsigned char	*start = s->p;
-
-	while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
-		s->p++;
-	return s->p == start ? -1 : 0;
-}
-
-/* RFC 8259 section 6: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
-static int
-jwt_scan_number(struct jwt_scan *s)
-{
-	if (s->p < s->end && *s->p == '-')
-		s->p++;
-	if (s->p == s->end)
-		return -1;
-	if (*s->p == '0')
-		s->p++;
-	else if (jwt_scan_digits(s) == -1)
-		return -1;
-	if (s->p < s->end && *s->p == '.') {
-		s->p++;
-		if (jwt_scan_digits(s) == -1)
-			return -1;
-	}
-	if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
-		s->p++;
-		if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
-			s->p++;
-		if (jwt_scan_digits(s) == -1)
-			return -1;
-	}
-	return 0;
-}
-
-static int
-jwt_scan_literal(struct jwt_scan *s, const char *lit)
-{
-	size_t	 n = strlen(lit);
-
-	if ((size_t)(s->end - s->p) < n || memcmp(s->p, lit, n) != 0)
-		return -1;
-	s->p += n;
-	return 0;
-}
-
-/* s->p is on '{'. */
-static int
-jwt_scan_object(struct jwt_scan *s, int depth)
-{
-	s->p++;
-	jwt_scan_ws(s);
-	if (s->p < s->end && *s->p == '}') {
-		s->p++;
-		return 0;
-	}
-	for (;;) {
-		jwt_scan_ws(s);
-		if (s->p == s->end || *s->p != '"' ||
-		    jwt_scan_string(s) == -1)
-			return -1;
-		jwt_scan_ws(s);
-		if (s->p == s->end || *s->p++ != ':')
-			return -1;
-		s->members++;
-		if (jwt_scan_value(s, depth) == -1)
-			return -1;
-		jwt_scan_ws(s);
-		if (s->p == s->end)
-			return -1;
-		if (*s->p == '}') {
-			s->p++;
-			return 0;
-		}
-		if (*s->p++ != ',')
-			return -1;
-	}
-}
-
-/* s->p is on '['. */
-static int
-jwt_scan_array(struct jwt_scan *s, int depth)
-{
-	s->p++;
-	jwt_scan_ws(s);
-	if (s->p < s->end && *s->p == ']') {
-		s->p++;
-		return 0;
-	}
-	for (;;) {
-		if (jwt_scan_value(s, depth) == -1)
-			return -1;
-		jwt_scan_ws(s);
-		if (s->p == s->end)
-			return -1;
-		if (*s->p == ']') {
-			s->p++;
-			return 0;
-		}
-		if (*s->p++ != ',')
-			return -1;
-	}
-}
-
-/* A value with the whitespace around it; depth bounds the recursion. */
-static int
-jwt_scan_value(struct jwt_scan *s, int depth)
-{
-	int	 rc;
-
-	jwt_scan_ws(s);
-	if (s->p == s->end)
-		return -1;
-	switch (*s->p) {
-	case '{':
-		if (depth >= JWT_DEPTH)
-			return -1;
-		rc = jwt_scan_object(s, depth + 1);
-		break;
-	case '[':
-		if (depth >= JWT_DEPTH)
-			return -1;
-		rc = jwt_scan_array(s, depth + 1);
-		break;
-	case '"':
-		rc = jwt_scan_string(s);
-		break;
-	case 't':
-		rc = jwt_scan_literal(s, "true");
-		break;
-	case 'f':
-		rc = jwt_scan_literal(s, "false");
-		break;
-	case 'n':
-		rc = jwt_scan_literal(s, "null");
-		break;
-	default:
-		rc = jwt_scan_number(s);
-		break;
-	}
-	if (rc == 0)
-		jwt_scan_ws(s);
-	return rc;
-}
-
-/* Members json-c kept in o and below; the scanner bounded the depth. */
-static size_t
-jwt_tree_members(struct json_object *o)
-{
-	struct json_object_iter	 it;
-	size_t			 n = 0, i, len;
-
-	switch (json_object_get_type(o)) {
-	case json_type_object:
-		json_object_object_foreachC(o, it)
-			n += 1 + jwt_tree_members(it.val);
-		break;
-	case json_type_array:
-		len = json_object_array_length(o);
-		for (i = 0; i < len; i++)
-			n += jwt_tree_members(json_object_array_get_idx(o, i));
-		break;
-	default:
-		break;
-	}
-	return n;
-}
-
 enum jwt_json_err {
 	JWT_JSON_OK,
-	JWT_JSON_INVALID,	/* not RFC 8259 JSON, or trailing bytes */
+	JWT_JSON_INVALID,	/* not JSON by lib/json.h's policy */
 	JWT_JSON_NOTOBJ,	/* JSON, but not an object */
 	JWT_JSON_DUP,		/* an object repeats a member name */
+	JWT_JSON_NOMEM,
 	JWT_JSON__MAX
 };
 
@@ -576,54 +260,37 @@ enum jwt_json_err {
  * Parses n bytes of text, which must be one JSON object with no
  * duplicate member names at any depth (RFC 7515 section 4 and RFC 7519
  * section 4 allow refusing them; keeping the last, as json-c does,
- * lets two parsers read one token differently).  On JWT_JSON_OK *objp
+ * lets two parsers read one token differently), under the one policy
+ * of lib/json.h that request bodies follow too.  On JWT_JSON_OK *objp
  * is the caller's to put; otherwise it is NULL.
  */
 static enum jwt_json_err
 jwt_json(struct jwt_key *key, const unsigned char *text, size_t n,
     struct json_object **objp)
 {
-	struct jwt_scan		 s = { text, text + n, 0 };
-	struct json_object	*obj = NULL;
-	enum jwt_json_err	 rc = JWT_JSON_INVALID;
-
-	*objp = NULL;
-	if (jwt_scan_value(&s, 0) == -1 || s.p != s.end)
-		goto out;
-	s.p = text;
-	jwt_scan_ws(&s);
-	rc = JWT_JSON_NOTOBJ;
-	if (*s.p != '{')
-		goto out;
-
-	rc = JWT_JSON_INVALID;
-	json_tokener_reset(key->tok);
-	obj = json_tokener_parse_ex(key->tok, (const char *)text, (int)n);
-	if (obj == NULL ||
-	    json_tokener_get_error(key->tok) != json_tokener_success ||
-	    json_tokener_get_parse_end(key->tok) != n)
-		goto out;
-	rc = JWT_JSON_NOTOBJ;
-	if (!json_object_is_type(obj, json_type_object))
-		goto out;
-	rc = JWT_JSON_DUP;
-	if (jwt_tree_members(obj) != s.members)
-		goto out;
-	*objp = obj;
-	obj = NULL;
-	rc = JWT_JSON_OK;
-out:
-	json_object_put(obj);
-	return rc;
+	switch (jsn_parse(key->tok, (const char *)text, n, JSN_OBJECT, objp)) {
+	case JSN_OK:
+		return JWT_JSON_OK;
+	case JSN_NOTOBJ:
+		return JWT_JSON_NOTOBJ;
+	case JSN_DUP:
+		return JWT_JSON_DUP;
+	case JSN_NOMEM:
+		return JWT_JSON_NOMEM;
+	default:
+		return JWT_JSON_INVALID;
+	}
 }
 
 static const char *const jwt_why_header[JWT_JSON__MAX] = {
+	[JWT_JSON_NOMEM] = "out of memory",
 	[JWT_JSON_INVALID] = "header is not valid JSON",
 	[JWT_JSON_NOTOBJ] = "header is not a JSON object",
 	[JWT_JSON_DUP] = "duplicate member in header",
 };
 
 static const char *const jwt_why_payload[JWT_JSON__MAX] = {
+	[JWT_JSON_NOMEM] = "out of memory",
 	[JWT_JSON_INVALID] = "payload is not valid JSON",
 	[JWT_JSON_NOTOBJ] = "payload is not a JSON object",
 	[JWT_JSON_DUP] = "duplicate member in payload",
@@ -714,7 +381,7 @@ jwt_header(struct jwt_key *key, const struct jwt_seg *seg,
 	}
 	if ((jrc = jwt_json(key, buf, n, &hdr)) != JWT_JSON_OK) {
 		*why = jwt_why_header[jrc];
-		return SVC_DENIED;
+		return jrc == JWT_JSON_NOMEM ? SVC_NOMEM : SVC_DENIED;
 	}
 	bad = jwt_header_fields(key, hdr, why);
 	json_object_put(hdr);
@@ -756,8 +423,87 @@ jwt_signature(struct jwt_key *key, const char *token,
 }
 
 /* ---------------------------------------------------------------- */
-/* Claims                                                            */
+/* Claims: what a reader hands the one checker                       */
 /* ---------------------------------------------------------------- */
+
+/*
+ * Two readers take claims out of a verified payload: json-c's tree
+ * (jwt_tree_read, for any payload) and a scanner for flat objects
+ * (jwt_fast_read, which skips the tree).  Each reports the claims
+ * below as jwt_vals, and jwt_check alone applies the rules to them: so
+ * the user-id, time and audience rules exist once, and the readers
+ * can differ only in what they read, which the tests compare claim by
+ * claim.
+ */
+enum jwt_cid {
+	JWT_C_TOKEN_TYPE,
+	JWT_C_ISS,
+	JWT_C_AUD,
+	JWT_C_EXP,
+	JWT_C_NBF,
+	JWT_C_IAT,
+	JWT_C_USER_ID,
+	JWT_C_JTI,
+	JWT_C_USERNAME,
+	JWT_C_FP,
+	JWT_C__MAX
+};
+
+static const char *const jwt_cnames[JWT_C__MAX] = {
+	[JWT_C_TOKEN_TYPE] = "token_type",
+	[JWT_C_ISS] = "iss",
+	[JWT_C_AUD] = "aud",
+	[JWT_C_EXP] = "exp",
+	[JWT_C_NBF] = "nbf",
+	[JWT_C_IAT] = "iat",
+	[JWT_C_USER_ID] = "user_id",
+	[JWT_C_JTI] = "jti",
+	[JWT_C_USERNAME] = "username",
+	[JWT_C_FP] = "fp",
+};
+
+/* strlen of each jwt_cnames entry, for the flat reader. */
+static const size_t jwt_cnamelen[JWT_C__MAX] = {
+	[JWT_C_TOKEN_TYPE] = sizeof("token_type") - 1,
+	[JWT_C_ISS] = sizeof("iss") - 1,
+	[JWT_C_AUD] = sizeof("aud") - 1,
+	[JWT_C_EXP] = sizeof("exp") - 1,
+	[JWT_C_NBF] = sizeof("nbf") - 1,
+	[JWT_C_IAT] = sizeof("iat") - 1,
+	[JWT_C_USER_ID] = sizeof("user_id") - 1,
+	[JWT_C_JTI] = sizeof("jti") - 1,
+	[JWT_C_USERNAME] = sizeof("username") - 1,
+	[JWT_C_FP] = sizeof("fp") - 1,
+};
+
+enum jwt_vtype {
+	JWT_V_ABSENT = 0,	/* no such member */
+	JWT_V_OTHER,		/* null, true, false or an object */
+	JWT_V_INT,
+	JWT_V_DOUBLE,
+	JWT_V_STRING,
+	JWT_V_ARRAY,		/* only jwt_tree_read makes these */
+	JWT_V__MAX
+};
+
+/* One claim's value, as a reader found it. */
+struct jwt_val {
+	enum jwt_vtype	 type;
+	long long	 i;	/* INT, saturated to long long */
+	int		 over;	/* INT: the number is over LLONG_MAX */
+	double		 d;	/* DOUBLE */
+	const char	*s;	/* STRING: NUL after it; lives with claims */
+	size_t		 n;	/* STRING: length; ARRAY: elements */
+	struct json_object *arr;	/* ARRAY */
+};
+
+struct jwt_read {
+	enum jwt_via	 via;
+	struct jwt_val	 v[JWT_C__MAX];
+	/* Element i of an ARRAY value; NULL for a reader without them. */
+	void		(*elem)(const struct jwt_val *, size_t,
+			    struct jwt_val *);
+};
 
 static long long
 jwt_sat_add(long long a, long long b)
@@ -769,35 +515,59 @@ jwt_sat_add(long long a, long long b)
 	return r;
 }
 
+/* 1 when v is the string want exactly. */
+static int
+jwt_val_eq(const struct jwt_val *v, const char *want)
+{
+	size_t	 n = strlen(want);
+
+	return v->type == JWT_V_STRING && v->n == n &&
+	    memcmp(v->s, want, n) == 0;
+}
+
 /*
  * A NumericDate (RFC 7519 section 2): a JSON number, integer or
  * finite, truncated toward zero as PyJWT's int() does and clamped to
  * the range of long long.  Returns 0, or -1 for any other JSON type.
  */
 static int
-jwt_numeric_date(struct json_object *o, long long *v)
+jwt_numeric_date(const struct jwt_val *v, long long *out)
 {
-	double	 d;
-
-	switch (json_object_get_type(o)) {
-	case json_type_int:
-		/* Values over INT64_MAX come back as INT64_MAX. */
-		*v = json_object_get_int64(o);
+	switch (v->type) {
+	case JWT_V_INT:
+		*out = v->i;
 		return 0;
-	case json_type_double:
-		d = json_object_get_double(o);
-		if (!isfinite(d))
+	case JWT_V_DOUBLE:
+		if (!isfinite(v->d))
 			return -1;
-		if (d >= 9223372036854775808.0)
-			*v = LLONG_MAX;
-		else if (d < -9223372036854775808.0)
-			*v = LLONG_MIN;
+		if (v->d >= 9223372036854775808.0)
+			*out = LLONG_MAX;
+		else if (v->d < -9223372036854775808.0)
+			*out = LLONG_MIN;
 		else
-			*v = (long long)d;
+			*out = (long long)v->d;
 		return 0;
 	default:
 		return -1;
 	}
+}
+
+/*
+ * An optional time claim: *out is 0 when absent.  Returns 0, or -1
+ * with *why set when present and not a number.
+ */
+static int
+jwt_time(const struct jwt_val *v, const char *notnum, long long *out,
+    const char **why)
+{
+	*out = 0;
+	if (v->type == JWT_V_ABSENT)
+		return 0;
+	if (jwt_numeric_date(v, out) == -1) {
+		*why = notnum;
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -806,48 +576,40 @@ jwt_numeric_date(struct json_object *o, long long *v)
  * section 4.1.4), early when nbf or iat > now + leeway (4.1.5).
  */
 static int
-jwt_times(struct json_object *pl, const struct jwt_rules *rules,
+jwt_times(const struct jwt_read *rd, const struct jwt_rules *rules,
     struct jwt_claims *claims, const char **why)
 {
-	struct json_object	*o;
-	long long		 v, past, future, leeway;
+	long long	 past, future, leeway;
 
 	/* A negative leeway is a configuration slip: treat it as none. */
 	leeway = rules->leeway > 0 ? rules->leeway : 0;
 	past = jwt_sat_add(rules->now, -leeway);
 	future = jwt_sat_add(rules->now, leeway);
 
-	if (!json_object_object_get_ex(pl, "exp", &o)) {
+	if (rd->v[JWT_C_EXP].type == JWT_V_ABSENT) {
 		*why = "exp missing";
 		return -1;
 	}
-	if (jwt_numeric_date(o, &claims->exp) == -1) {
-		*why = "exp is not a number";
+	if (jwt_time(&rd->v[JWT_C_EXP], "exp is not a number",
+	    &claims->exp, why) == -1)
 		return -1;
-	}
 	if (claims->exp <= past && !rules->allow_expired) {
 		*why = "expired";
 		return -1;
 	}
-	if (json_object_object_get_ex(pl, "nbf", &o)) {
-		if (jwt_numeric_date(o, &v) == -1) {
-			*why = "nbf is not a number";
-			return -1;
-		}
-		if (v > future) {
-			*why = "not yet valid (nbf)";
-			return -1;
-		}
+	if (jwt_time(&rd->v[JWT_C_NBF], "nbf is not a number",
+	    &claims->nbf, why) == -1)
+		return -1;
+	if (rd->v[JWT_C_NBF].type != JWT_V_ABSENT && claims->nbf > future) {
+		*why = "not yet valid (nbf)";
+		return -1;
 	}
-	if (json_object_object_get_ex(pl, "iat", &o)) {
-		if (jwt_numeric_date(o, &claims->iat) == -1) {
-			*why = "iat is not a number";
-			return -1;
-		}
-		if (claims->iat > future) {
-			*why = "issued in the future (iat)";
-			return -1;
-		}
+	if (jwt_time(&rd->v[JWT_C_IAT], "iat is not a number",
+	    &claims->iat, why) == -1)
+		return -1;
+	if (rd->v[JWT_C_IAT].type != JWT_V_ABSENT && claims->iat > future) {
+		*why = "issued in the future (iat)";
+		return -1;
 	}
 	return 0;
 }
@@ -858,38 +620,29 @@ jwt_times(struct json_object *pl, const struct jwt_rules *rules,
  * Returns 0 and sets *id, or -1.
  */
 static int
-jwt_user_id(struct json_object *o, long long *id)
+jwt_user_id(const struct jwt_val *v, long long *id)
 {
-	const char		*s;
-	size_t			 i, n;
-	unsigned long long	 v = 0;
-	int64_t			 iv;
+	unsigned long long	 u = 0;
+	size_t			 i;
 
-	switch (json_object_get_type(o)) {
-	case json_type_int:
-		/*
-		 * json-c keeps integers over INT64_MAX as uint64 and
-		 * saturates them in get_int64: the two views disagree.
-		 */
-		iv = json_object_get_int64(o);
-		if (iv < 1 || json_object_get_uint64(o) != (uint64_t)iv)
+	switch (v->type) {
+	case JWT_V_INT:
+		if (v->i < 1 || v->over)
 			return -1;
-		*id = iv;
+		*id = v->i;
 		return 0;
-	case json_type_string:
-		s = json_object_get_string(o);
-		n = (size_t)json_object_get_string_len(o);
-		/* 19 digits cannot overflow v; INT64_MAX has 19. */
-		if (n == 0 || n > 19 || s[0] < '1' || s[0] > '9')
+	case JWT_V_STRING:
+		/* 19 digits cannot overflow u; INT64_MAX has 19. */
+		if (v->n == 0 || v->n > 19 || v->s[0] < '1' || v->s[0] > '9')
 			return -1;
-		for (i = 0; i < n; i++) {
-			if (s[i] < '0' || s[i] > '9')
+		for (i = 0; i < v->n; i++) {
+			if (v->s[i] < '0' || v->s[i] > '9')
 				return -1;
-			v = v * 10 + (unsigned long long)(s[i] - '0');
+			u = u * 10 + (unsigned long long)(v->s[i] - '0');
 		}
-		if (v > INT64_MAX)
+		if (u > INT64_MAX)
 			return -1;
-		*id = (long long)v;
+		*id = (long long)u;
 		return 0;
 	default:
 		return -1;
@@ -902,106 +655,164 @@ jwt_user_id(struct json_object *o, long long *id)
  * meant for some audience is not for us (PyJWT refuses it too).
  */
 static int
-jwt_audience(struct json_object *pl, const char *want)
+jwt_audience(const struct jwt_read *rd, const char *want)
 {
-	struct json_object	*aud, *e;
-	size_t			 i, n;
+	const struct jwt_val	*aud = &rd->v[JWT_C_AUD];
+	struct jwt_val		 e;
+	size_t			 i;
 	int			 found = 0;
 
-	if (!json_object_object_get_ex(pl, "aud", &aud))
+	if (aud->type == JWT_V_ABSENT)
 		return want == NULL ? 0 : -1;
 	if (want == NULL)
 		return -1;
-	if (jwt_str_eq(aud, want))
+	if (jwt_val_eq(aud, want))
 		return 0;
-	if (!json_object_is_type(aud, json_type_array))
+	if (aud->type != JWT_V_ARRAY || rd->elem == NULL)
 		return -1;
-	n = json_object_array_length(aud);
-	for (i = 0; i < n; i++) {
-		e = json_object_array_get_idx(aud, i);
-		if (!json_object_is_type(e, json_type_string))
+	for (i = 0; i < aud->n; i++) {
+		rd->elem(aud, i, &e);
+		if (e.type != JWT_V_STRING)
 			return -1;
-		if (jwt_str_eq(e, want))
+		if (jwt_val_eq(&e, want))
 			found = 1;
 	}
 	return found ? 0 : -1;
 }
 
-/* A required string claim, checked only when want is set. */
-static int
-jwt_required_str(struct json_object *pl, const char *name, const char *want)
-{
-	struct json_object	*o;
-
-	if (want == NULL)
-		return 0;
-	if (!json_object_object_get_ex(pl, name, &o))
-		return -1;
-	return jwt_str_eq(o, want) ? 0 : -1;
-}
-
-/* A string claim to hand back, borrowed from pl, or NULL. */
-static const char *
-jwt_borrow_str(struct json_object *pl, const char *name)
-{
-	struct json_object	*o;
-
-	if (!json_object_object_get_ex(pl, name, &o) ||
-	    !json_object_is_type(o, json_type_string))
-		return NULL;
-	return json_object_get_string(o);
-}
-
 /*
- * Token type first (RFC 8725 section 3.11: a refresh token must not
- * pass as an access token), then issuer, audience, times and user.
+ * A string claim to hand back in *out, NULL for another type.  -1 for
+ * a string holding U+0000 (valid JSON, see lib/json.h): the caller
+ * gets a C string, which would end there, so "fp" or "jti" would be
+ * read as a shorter value than the one signed.
  */
 static int
-jwt_claims_check(struct json_object *pl, const struct jwt_rules *rules,
-    struct jwt_claims *claims, const char **why)
+jwt_val_str(const struct jwt_val *v, const char **out)
 {
-	struct json_object	*o;
-
-	if (jwt_required_str(pl, "token_type", rules->token_type) == -1) {
-		*why = "wrong token_type";
+	*out = NULL;
+	if (v->type != JWT_V_STRING)
+		return 0;
+	if (memchr(v->s, '\0', v->n) != NULL)
 		return -1;
-	}
-	if (jwt_required_str(pl, "iss", rules->issuer) == -1) {
-		*why = "wrong iss";
-		return -1;
-	}
-	if (jwt_audience(pl, rules->audience) == -1) {
-		*why = "wrong aud";
-		return -1;
-	}
-	if (jwt_times(pl, rules, claims, why) == -1)
-		return -1;
-	if (!json_object_object_get_ex(pl, "user_id", &o) ||
-	    jwt_user_id(o, &claims->user_id) == -1) {
-		*why = "bad user_id";
-		return -1;
-	}
-	claims->jti = jwt_borrow_str(pl, "jti");
-	claims->username = jwt_borrow_str(pl, "username");
-	claims->fp = jwt_borrow_str(pl, "fp");
+	*out = v->s;
 	return 0;
 }
 
+/*
+ * The one claims check, whichever reader ran.  Token type first (RFC
+ * 8725 section 3.11: a refresh token must not pass as an access
+ * token), then issuer, audience, times and user.  Returns 0 with
+ * claims filled, or -1 with *why set.
+ */
+static int
+jwt_check(const struct jwt_read *rd, const struct jwt_rules *rules,
+    struct jwt_claims *claims, const char **why)
+{
+	claims->via = rd->via;
+	if (rules->token_type != NULL &&
+	    !jwt_val_eq(&rd->v[JWT_C_TOKEN_TYPE], rules->token_type)) {
+		*why = "wrong token_type";
+		return -1;
+	}
+	if (rules->issuer != NULL &&
+	    !jwt_val_eq(&rd->v[JWT_C_ISS], rules->issuer)) {
+		*why = "wrong iss";
+		return -1;
+	}
+	if (jwt_audience(rd, rules->audience) == -1) {
+		*why = "wrong aud";
+		return -1;
+	}
+	if (jwt_times(rd, rules, claims, why) == -1)
+		return -1;
+	if (jwt_user_id(&rd->v[JWT_C_USER_ID], &claims->user_id) == -1) {
+		*why = "bad user_id";
+		return -1;
+	}
+	if (jwt_val_str(&rd->v[JWT_C_JTI], &claims->jti) == -1 ||
+	    jwt_val_str(&rd->v[JWT_C_USERNAME], &claims->username) == -1 ||
+	    jwt_val_str(&rd->v[JWT_C_FP], &claims->fp) == -1) {
+		*why = "string claim holds U+0000";
+		return -1;
+	}
+	return 0;
+}
 
 /* ---------------------------------------------------------------- */
-/* Plain claims without a tree                                       */
+/* Reader 1: the json-c tree                                         */
+/* ---------------------------------------------------------------- */
+
+/* o (borrowed from the tree, NULL for JSON null) as a jwt_val. */
+static void
+jwt_tree_val(struct json_object *o, struct jwt_val *v)
+{
+	memset(v, 0, sizeof(*v));
+	switch (json_object_get_type(o)) {
+	case json_type_int:
+		/*
+		 * json-c keeps integers over INT64_MAX as uint64 and
+		 * saturates them in get_int64: the two views disagree.
+		 */
+		v->type = JWT_V_INT;
+		v->i = json_object_get_int64(o);
+		v->over = json_object_get_uint64(o) > (uint64_t)INT64_MAX;
+		break;
+	case json_type_double:
+		v->type = JWT_V_DOUBLE;
+		v->d = json_object_get_double(o);
+		break;
+	case json_type_string:
+		v->type = JWT_V_STRING;
+		v->s = json_object_get_string(o);
+		v->n = (size_t)json_object_get_string_len(o);
+		break;
+	case json_type_array:
+		v->type = JWT_V_ARRAY;
+		v->arr = o;
+		v->n = json_object_array_length(o);
+		break;
+	default:
+		v->type = JWT_V_OTHER;
+		break;
+	}
+}
+
+static void
+jwt_tree_elem(const struct jwt_val *arr, size_t i, struct jwt_val *v)
+{
+	jwt_tree_val(json_object_array_get_idx(arr->arr, i), v);
+}
+
+/* The claims of pl, a JSON object; the strings borrow from pl. */
+static void
+jwt_tree_read(struct json_object *pl, struct jwt_read *rd)
+{
+	struct json_object	*o;
+	size_t			 i;
+
+	rd->via = JWT_VIA_TREE;
+	rd->elem = jwt_tree_elem;
+	for (i = 0; i < JWT_C__MAX; i++) {
+		if (json_object_object_get_ex(pl, jwt_cnames[i], &o))
+			jwt_tree_val(o, &rd->v[i]);
+		else
+			memset(&rd->v[i], 0, sizeof(rd->v[i]));
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* Reader 2: flat objects without a tree                             */
 /* ---------------------------------------------------------------- */
 
 /*
- * Most payloads are one flat object of short strings and integers,
- * which is all that jwt_verify_claims needs to read.  jwt_fast reads
- * such a payload with the strict scanner above and answers only "it
- * passes every check, and here are its claims" or "not sure": on "not
- * sure" (anything nested, any number that is not a plain integer, an
- * escape in a name or in a string we hand back, a duplicate, any
- * check that fails) the caller runs the json-c path, which decides and
- * names the reason.  So this path can only admit what that one admits,
- * with the same claims, and every refusal keeps its reason.
+ * Most payloads are one flat object of short strings and integers.
+ * jwt_fast_read reads such a payload with lib/json.c's string and
+ * number scanners (one policy for every JSON text) and either reports
+ * its claims exactly as jwt_tree_read would, or declines: anything
+ * nested, any number that is not a plain integer, an escape in a
+ * member name or in a claim's string, a duplicate name, more members
+ * or longer strings than it has room for.  A declined payload goes to
+ * the tree, which also names what is wrong with it.
  */
 #define JWT_FAST_MEMBERS	32
 #define JWT_FAST_DIGITS		18	/* cannot overflow long long */
@@ -1012,12 +823,28 @@ struct jwt_member {
 	size_t			 namelen;
 	const unsigned char	*val;	/* the whole value token */
 	size_t			 vallen;
+	int			 escaped;	/* a string value with '\\' */
 };
 
 struct jwt_plain {
 	struct jwt_member	 m[JWT_FAST_MEMBERS];
 	size_t			 n;
 };
+
+/* The text left to read. */
+struct jwt_scan {
+	const unsigned char	*p;
+	const unsigned char	*end;
+};
+
+/* RFC 8259 section 2: insignificant whitespace. */
+static void
+jwt_scan_ws(struct jwt_scan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' ||
+	    *s->p == '\n' || *s->p == '\r'))
+		s->p++;
+}
 
 /*
  * A number value that json-c keeps as an exact int64: -?digits, at
@@ -1046,37 +873,95 @@ jwt_fast_int(const struct jwt_member *m, long long *v)
 	return 0;
 }
 
-/* One scalar value at s->p: a string, a literal or a number. */
-static int
-jwt_fast_value(struct jwt_scan *s)
+/* The length of the literal lit at s->p, or 0. */
+static size_t
+jwt_fast_literal(const struct jwt_scan *s, const char *lit, size_t n)
 {
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, lit, n) != 0)
+		return 0;
+	return n;
+}
+
+/*
+ * One scalar value at s->p into m: a string or a number checked by
+ * lib/json.c's rules, or a literal.  Returns 0, or -1 for an invalid
+ * token or a nested value ('{' and '[' are not plain).
+ */
+static int
+jwt_fast_value(struct jwt_scan *s, struct jwt_member *m)
+{
+	size_t	 left = (size_t)(s->end - s->p), n;
+	int	 nul;
+
+	m->val = s->p;
+	m->escaped = 0;
 	switch (*s->p) {
 	case '"':
-		return jwt_scan_string(s);
+		n = jsn_scan_string((const char *)s->p, left, &m->escaped,
+		    &nul);
+		break;
 	case 't':
-		return jwt_scan_literal(s, "true");
+		n = jwt_fast_literal(s, "true", 4);
+		break;
 	case 'f':
-		return jwt_scan_literal(s, "false");
+		n = jwt_fast_literal(s, "false", 5);
+		break;
 	case 'n':
-		return jwt_scan_literal(s, "null");
+		n = jwt_fast_literal(s, "null", 4);
+		break;
 	default:
-		/* '[' and '{' fail here: nested values are not plain. */
-		return jwt_scan_number(s);
+		n = jsn_scan_number((const char *)s->p, left);
+		break;
 	}
+	if (n == 0)
+		return -1;
+	s->p += n;
+	m->vallen = n;
+	return 0;
+}
+
+/* One "name": value member at s->p into m.  Returns 0, or -1. */
+static int
+jwt_fast_member(struct jwt_scan *s, struct jwt_member *m)
+{
+	size_t		 n;
+	long long	 v;
+	int		 escaped, nul;
+
+	jwt_scan_ws(s);
+	if (s->p == s->end || *s->p != '"')
+		return -1;
+	n = jsn_scan_string((const char *)s->p, (size_t)(s->end - s->p),
+	    &escaped, &nul);
+	/* An escaped name may equal another spelt without: the tree's. */
+	if (n == 0 || escaped)
+		return -1;
+	m->name = s->p + 1;
+	m->namelen = n - 2;
+	s->p += n;
+	jwt_scan_ws(s);
+	if (s->p == s->end || *s->p++ != ':')
+		return -1;
+	jwt_scan_ws(s);
+	if (s->p == s->end || jwt_fast_value(s, m) == -1)
+		return -1;
+	/* Numbers only as exact integers: json-c's view of others is its own. */
+	if ((m->val[0] == '-' || (m->val[0] >= '0' && m->val[0] <= '9')) &&
+	    jwt_fast_int(m, &v) == -1)
+		return -1;
+	return 0;
 }
 
 /*
  * Reads text as one flat object into pl, checking the same RFC 8259
- * grammar as jwt_scan_value.  Returns 0, or -1 when the text is not a
+ * grammar as jsn_check.  Returns 0, or -1 when the text is not a
  * plain object (which may still be valid JSON).
  */
 static int
 jwt_fast_scan(const unsigned char *text, size_t n, struct jwt_plain *pl)
 {
-	struct jwt_scan		 s = { text, text + n, 0 };
-	struct jwt_member	*m;
+	struct jwt_scan		 s = { text, text + n };
 	size_t			 i, j;
-	long long		 v;
 
 	pl->n = 0;
 	jwt_scan_ws(&s);
@@ -1087,34 +972,8 @@ jwt_fast_scan(const unsigned char *text, size_t n, struct jwt_plain *pl)
 		s.p++;
 	else
 		for (;;) {
-			if (pl->n == JWT_FAST_MEMBERS)
-				return -1;
-			m = &pl->m[pl->n++];
-			jwt_scan_ws(&s);
-			if (s.p == s.end || *s.p != '"')
-				return -1;
-			m->name = s.p + 1;
-			if (jwt_scan_string(&s) == -1)
-				return -1;
-			m->namelen = (size_t)(s.p - 1 - m->name);
-			if (memchr(m->name, '\\', m->namelen) != NULL)
-				return -1;
-			jwt_scan_ws(&s);
-			if (s.p == s.end || *s.p++ != ':')
-				return -1;
-			jwt_scan_ws(&s);
-			if (s.p == s.end)
-				return -1;
-			m->val = s.p;
-			if (jwt_fast_value(&s) == -1)
-				return -1;
-			m->vallen = (size_t)(s.p - m->val);
-			/*
-			 * Numbers only as exact integers: json-c's view of
-			 * others (huge, fractions, exponents) is its own.
-			 */
-			if ((m->val[0] == '-' || (m->val[0] >= '0' &&
-			    m->val[0] <= '9')) && jwt_fast_int(m, &v) == -1)
+			if (pl->n == JWT_FAST_MEMBERS ||
+			    jwt_fast_member(&s, &pl->m[pl->n++]) == -1)
 				return -1;
 			jwt_scan_ws(&s);
 			if (s.p == s.end)
@@ -1139,144 +998,101 @@ jwt_fast_scan(const unsigned char *text, size_t n, struct jwt_plain *pl)
 	return 0;
 }
 
-static const struct jwt_member *
-jwt_fast_get(const struct jwt_plain *pl, const char *name)
+/* The claim m names, or JWT_C__MAX for a member no rule reads. */
+static enum jwt_cid
+jwt_fast_cid(const struct jwt_member *m)
 {
-	size_t	 i, n = strlen(name);
+	size_t	 i;
 
-	for (i = 0; i < pl->n; i++)
-		if (pl->m[i].namelen == n &&
-		    memcmp(pl->m[i].name, name, n) == 0)
-			return &pl->m[i];
-	return NULL;
+	/* Lengths first: most names differ there, and it bounds memcmp. */
+	for (i = 0; i < JWT_C__MAX; i++)
+		if (m->namelen == jwt_cnamelen[i] &&
+		    memcmp(m->name, jwt_cnames[i], m->namelen) == 0)
+			return (enum jwt_cid)i;
+	return JWT_C__MAX;
 }
 
 /*
- * The text of a string value without escapes, in *p and *n.  Returns
- * 0, or -1 for another type or a string with an escape.
+ * m's value as jwt_tree_val would see it.  A string is copied, with a
+ * NUL, into the free part of claims->text at *off.  Returns 0, or -1
+ * (decline) for a string with an escape or without room.
  */
 static int
-jwt_fast_str(const struct jwt_member *m, const unsigned char **p, size_t *n)
+jwt_fast_val(const struct jwt_member *m, struct jwt_claims *claims,
+    size_t *off, struct jwt_val *v)
 {
-	if (m == NULL || m->val[0] != '"')
-		return -1;
-	*p = m->val + 1;
-	*n = m->vallen - 2;
-	return memchr(*p, '\\', *n) == NULL ? 0 : -1;
-}
+	size_t	 n;
 
-/* 1 when m is the string want, spelt without escapes. */
-static int
-jwt_fast_str_eq(const struct jwt_member *m, const char *want)
-{
-	const unsigned char	*p;
-	size_t			 n;
-
-	return jwt_fast_str(m, &p, &n) == 0 && n == strlen(want) &&
-	    memcmp(p, want, n) == 0;
-}
-
-/* jwt_user_id for a plain value: a positive integer or its string. */
-static int
-jwt_fast_user_id(const struct jwt_member *m, long long *id)
-{
-	const unsigned char	*p;
-	unsigned long long	 v = 0;
-	size_t			 i, n;
-
-	if (m == NULL)
-		return -1;
-	if (m->val[0] != '"')
-		return jwt_fast_int(m, id) == 0 && *id >= 1 ? 0 : -1;
-	if (jwt_fast_str(m, &p, &n) == -1 || n == 0 || n > 19 ||
-	    p[0] < '1' || p[0] > '9')
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9')
+	memset(v, 0, sizeof(*v));
+	switch (m->val[0]) {
+	case '"':
+		n = m->vallen - 2;
+		if (m->escaped || n >= sizeof(claims->text) - *off)
 			return -1;
-		v = v * 10 + (unsigned long long)(p[i] - '0');
-	}
-	if (v > INT64_MAX)
-		return -1;
-	*id = (long long)v;
-	return 0;
-}
-
-/*
- * jwt_borrow_str for a plain value: a string is copied into the free
- * part of claims->text (*off); another type is no string (NULL).
- * Returns -1 when the string has an escape or there is no room.
- */
-static int
-jwt_fast_copy(const struct jwt_plain *pl, const char *name,
-    struct jwt_claims *claims, size_t *off, const char **out)
-{
-	const struct jwt_member	*m = jwt_fast_get(pl, name);
-	const unsigned char	*p;
-	size_t			 n;
-
-	*out = NULL;
-	if (m == NULL || m->val[0] != '"')
+		memcpy(claims->text + *off, m->val + 1, n);
+		claims->text[*off + n] = '\0';
+		v->type = JWT_V_STRING;
+		v->s = claims->text + *off;
+		v->n = n;
+		*off += n + 1;
 		return 0;
-	if (jwt_fast_str(m, &p, &n) == -1 ||
-	    n >= sizeof(claims->text) - *off)
-		return -1;
-	memcpy(claims->text + *off, p, n);
-	claims->text[*off + n] = '\0';
-	*out = claims->text + *off;
-	*off += n + 1;
-	return 0;
+	case 't':
+	case 'f':
+	case 'n':
+		v->type = JWT_V_OTHER;
+		return 0;
+	default:
+		v->type = JWT_V_INT;
+		return jwt_fast_int(m, &v->i);
+	}
 }
 
 /*
- * The checks of jwt_claims_check and jwt_times in the same order, on a
- * plain payload; only a pass is final.  Returns 0 with claims filled,
- * or -1: let the json-c path decide.
+ * The claims of a flat payload, strings copied into claims->text.
+ * Returns 0, or -1: not plain, let jwt_tree_read read it.
  */
 static int
-jwt_fast(const unsigned char *text, size_t n, const struct jwt_rules *rules,
-    struct jwt_claims *claims)
+jwt_fast_read(const unsigned char *text, size_t n, struct jwt_claims *claims,
+    struct jwt_read *rd)
 {
 	struct jwt_plain	 pl;
-	const struct jwt_member	*m;
-	long long		 v, past, future, leeway;
-	size_t			 off = 0;
+	enum jwt_cid		 id;
+	size_t			 i, off = 0;
 
 	if (jwt_fast_scan(text, n, &pl) == -1)
 		return -1;
-	if (rules->token_type != NULL &&
-	    !jwt_fast_str_eq(jwt_fast_get(&pl, "token_type"),
-	    rules->token_type))
-		return -1;
-	if (rules->issuer != NULL &&
-	    !jwt_fast_str_eq(jwt_fast_get(&pl, "iss"), rules->issuer))
-		return -1;
-	/* An audience (or an aud claim) is never plain enough. */
-	if (rules->audience != NULL || jwt_fast_get(&pl, "aud") != NULL)
-		return -1;
-
-	leeway = rules->leeway > 0 ? rules->leeway : 0;
-	past = jwt_sat_add(rules->now, -leeway);
-	future = jwt_sat_add(rules->now, leeway);
-	if ((m = jwt_fast_get(&pl, "exp")) == NULL ||
-	    jwt_fast_int(m, &claims->exp) == -1 ||
-	    (claims->exp <= past && !rules->allow_expired))
-		return -1;
-	if ((m = jwt_fast_get(&pl, "nbf")) != NULL &&
-	    (jwt_fast_int(m, &v) == -1 || v > future))
-		return -1;
-	if ((m = jwt_fast_get(&pl, "iat")) != NULL &&
-	    (jwt_fast_int(m, &claims->iat) == -1 || claims->iat > future))
-		return -1;
-	if (jwt_fast_user_id(jwt_fast_get(&pl, "user_id"),
-	    &claims->user_id) == -1)
-		return -1;
-	if (jwt_fast_copy(&pl, "jti", claims, &off, &claims->jti) == -1 ||
-	    jwt_fast_copy(&pl, "username", claims, &off,
-	    &claims->username) == -1 ||
-	    jwt_fast_copy(&pl, "fp", claims, &off, &claims->fp) == -1)
-		return -1;
+	memset(rd, 0, sizeof(*rd));
+	rd->via = JWT_VIA_FAST;
+	for (i = 0; i < pl.n; i++)
+		if ((id = jwt_fast_cid(&pl.m[i])) != JWT_C__MAX &&
+		    jwt_fast_val(&pl.m[i], claims, &off, &rd->v[id]) == -1)
+			return -1;
 	return 0;
+}
+
+/*
+ * Reads the claims of a verified payload (n bytes in buf) into rd:
+ * with the flat reader when plain is set and it can, else from
+ * json-c's tree, left in *plp for the caller to put.  Returns SVC_OK,
+ * or SVC_DENIED (SVC_NOMEM) with *why set.
+ */
+static enum svc_err
+jwt_payload(struct jwt_key *key, const unsigned char *buf, size_t n,
+    int plain, struct jwt_claims *claims, struct jwt_read *rd,
+    struct json_object **plp, const char **why)
+{
+	enum jwt_json_err	 jrc;
+
+	if (plain && jwt_fast_read(buf, n, claims, rd) == 0)
+		return SVC_OK;
+	memset(claims, 0, sizeof(*claims));
+	claims->via = JWT_VIA_TREE;
+	if ((jrc = jwt_json(key, buf, n, plp)) != JWT_JSON_OK) {
+		*why = jwt_why_payload[jrc];
+		return jrc == JWT_JSON_NOMEM ? SVC_NOMEM : SVC_DENIED;
+	}
+	jwt_tree_read(*plp, rd);
+	return SVC_OK;
 }
 
 /*
@@ -1284,6 +1100,8 @@ jwt_fast(const unsigned char *text, size_t n, const struct jwt_rules *rules,
  * alg decides everything after), then the signature, and only a
  * payload whose signature holds is parsed as JSON (RFC 7519 section
  * 7.2 steps 8-10): the JSON parser never sees unauthenticated claims.
+ * With plain set the flat reader tries first; whichever reader reads
+ * the payload, jwt_check alone decides.
  */
 static enum svc_err
 jwt_verify_as(struct jwt_key *key, const char *token, size_t len,
@@ -1292,9 +1110,10 @@ jwt_verify_as(struct jwt_key *key, const char *token, size_t len,
 {
 	struct jwt_seg		 seg[3];
 	unsigned char		 buf[JWT_SEGMAX + 1];
+	struct jwt_read		 rd;
 	struct json_object	*pl = NULL;
 	const char		*dummy;
-	enum jwt_json_err	 jrc;
+	enum jwt_via		 via;
 	enum svc_err		 rc = SVC_DENIED;
 	size_t			 n;
 
@@ -1320,22 +1139,22 @@ jwt_verify_as(struct jwt_key *key, const char *token, size_t len,
 	}
 	if ((rc = jwt_signature(key, token, seg, why)) != SVC_OK)
 		goto out;
-	if (plain && jwt_fast(buf, n, rules, claims) == 0)
-		goto out;	/* rc is SVC_OK */
-	memset(claims, 0, sizeof(*claims));
-	rc = SVC_DENIED;
-	if ((jrc = jwt_json(key, buf, n, &pl)) != JWT_JSON_OK) {
-		*why = jwt_why_payload[jrc];
+	if ((rc = jwt_payload(key, buf, n, plain, claims, &rd, &pl,
+	    why)) != SVC_OK)
 		goto out;
-	}
-	if (jwt_claims_check(pl, rules, claims, why) == -1)
+	rc = SVC_DENIED;
+	if (jwt_check(&rd, rules, claims, why) == -1)
 		goto out;
 	claims->payload = pl;
 	pl = NULL;
 	rc = SVC_OK;
 out:
-	if (rc != SVC_OK)
+	if (rc != SVC_OK) {
+		/* Nothing to free, but which reader refused stays known. */
+		via = claims->via;
 		memset(claims, 0, sizeof(*claims));
+		claims->via = via;
+	}
 	json_object_put(pl);
 	return rc;
 }

@@ -34,6 +34,14 @@ struct jwt_rules {
 	int		 allow_expired;	/* a past exp passes (logout only) */
 };
 
+/* Which reader took the claims out of the payload. */
+enum jwt_via {
+	JWT_VIA_NONE = 0,	/* refused before the payload was read */
+	JWT_VIA_FAST,		/* the flat-object scanner, no json-c tree */
+	JWT_VIA_TREE,		/* json-c (which also refuses invalid JSON) */
+	JWT_VIA__MAX
+};
+
 /*
  * What jwt_verify hands back.  Pointers borrow from payload, or, when
  * jwt_verify_claims left payload NULL, from text: so a jwt_claims is
@@ -44,10 +52,12 @@ struct jwt_claims {
 	long long	 user_id;	/* > 0 */
 	long long	 exp;
 	long long	 iat;		/* 0 when absent */
+	long long	 nbf;		/* 0 when absent */
 	const char	*jti;		/* NULL when absent */
 	const char	*username;	/* NULL when absent */
 	const char	*fp;		/* password fingerprint, NULL if absent */
 	char		 text[JWT_CLAIMS_TEXT];	/* jwt_verify_claims */
+	enum jwt_via	 via;		/* set on refusals too */
 };
 
 /* "HS256" -> JWT_HS256.  SVC_BADINPUT for anything else ("none" too). */
@@ -84,8 +94,8 @@ enum svc_err	 jwt_sign(struct jwt_key *key, const char *payload, size_t len,
  * and rules.  On SVC_OK, claims is filled and the caller calls
  * jwt_claims_free.  Otherwise SVC_DENIED (or SVC_NOMEM, or SVC_CRYPTO
  * when OpenSSL fails), claims holds
- * nothing to free, and *why (if why is not NULL) names the reason in a
- * static string for logs and tests.
+ * nothing to free (it is zeroed but for via), and *why (if why is not
+ * NULL) names the reason in a static string for logs and tests.
  */
 enum svc_err	 jwt_verify(struct jwt_key *key, const char *token, size_t len,
 		    const struct jwt_rules *rules, struct jwt_claims *claims,
@@ -95,11 +105,12 @@ enum svc_err	 jwt_verify(struct jwt_key *key, const char *token, size_t len,
  * jwt_verify for callers that need only the fields of claims, not the
  * payload object: the same checks, the same refusals and reasons.  A
  * payload of plain claims (one object of strings, integers and
- * literals, member names without escapes) is read by a strict scanner
- * without building a json-c tree; then claims->payload is NULL and the
- * strings live in claims->text.  Any other payload takes jwt_verify's
- * path and claims->payload is set.  Either way the caller calls
- * jwt_claims_free.
+ * literals, member names and claim strings without escapes) is read by
+ * a strict scanner without building a json-c tree; then claims->via is
+ * JWT_VIA_FAST, claims->payload is NULL and the strings live in
+ * claims->text.  Any other payload takes jwt_verify's path (via
+ * JWT_VIA_TREE) and claims->payload is set.  Both readers feed one
+ * claims check.  Either way the caller calls jwt_claims_free.
  */
 enum svc_err	 jwt_verify_claims(struct jwt_key *key, const char *token,
 		    size_t len, const struct jwt_rules *rules,
