@@ -10,24 +10,24 @@
 #include <json-c/json.h>
 #include <openssl/crypto.h>
 
-#include "account.h"
+#include "addr.h"
 #include "app.h"
 
 static void
-login(struct app *app, struct account *acc, struct req *req,
-    const char *username, const char *password)
+login(struct app *app, struct req *req, const char *username,
+    const char *password)
 {
 	static const char limited[] = "{\"detail\": \"Too many attempts\"}";
-	char addr[THROTTLE_ADDR_MAX], hdr[48];
+	char addr[ADDR_MAX], hdr[48];
 	struct tokens_pair pair;
 	struct user u;
 	long long wait;
 	enum svc_err rc;
 
-	throttle_address(&app->cfg, req->remote_addr,
+	addr_client(&app->cfg, req->remote_addr,
 	    req_param(req, app->cfg.proxy_param), addr, sizeof(addr));
-	rc = account_login(acc, username, password, strlen(password), addr,
-	    &u, &wait);
+	rc = account_login(&app->account, username, strlen(username),
+	    password, strlen(password), addr, &u, &wait);
 	if (rc == SVC_DENIED && wait > 0) {
 		snprintf(hdr, sizeof(hdr), "Retry-After: %lld\r\n", wait);
 		resp_json(req, 429, hdr, limited, sizeof(limited) - 1);
@@ -54,9 +54,6 @@ login(struct app *app, struct account *acc, struct req *req,
 static void
 handle(struct app *app, struct req *req)
 {
-	/* Set up on the first request (XXX in account.h). */
-	static struct account acc;
-	static int ready;
 	struct json_object *body;
 	struct app_fields f = { 0 };
 	const char *username, *password;
@@ -65,19 +62,27 @@ handle(struct app *app, struct req *req)
 		resp_method(req, "POST");
 		return;
 	}
-	if (!ready && account_init(&acc, &app->cfg, &app->policy, app->db,
-	    &app->users) != SVC_OK) {
-		app_refuse(req, SVC_NOMEM);
-		return;
-	}
-	ready = 1;
 	if (app_body(req, 1, &body))
 		return;
 	username = app_string(body, "username", &f);
 	password = app_string(body, "password", &f);
 	if (!app_fields_bad(req, &f))
-		login(app, &acc, req, username, password);
+		login(app, req, username, password);
 	json_object_put(body);
+}
+
+/* The throttle's and the account's part of the set-up. */
+static enum svc_err
+setup(struct app *app)
+{
+	enum svc_err rc;
+
+	if ((rc = throttle_init(&app->throttle, &app->cfg, app->db)) !=
+	    SVC_OK)
+		return rc;
+	account_init(&app->account, &app->cfg, &app->policy, &app->users,
+	    &app->throttle);
+	return SVC_OK;
 }
 
 int
@@ -85,5 +90,6 @@ main(void)
 {
 	static struct app app;
 
+	app.setup = setup;
 	return app_main(&app, "login", handle);
 }

@@ -1148,6 +1148,92 @@ pw_dummy(const char *password, size_t len, const struct pw_policy *policy)
 	OPENSSL_cleanse(out, sizeof(out));
 }
 
+/* ---- cost --------------------------------------------------------- */
+
+/* libxcrypt's default $y$ (cost 5, "j9T"): N = 2^12, r = 32, p = 1. */
+#define PW_YESCRYPT_DEFAULT_WORK	(4096ULL * 32)
+
+/* The work of a parsed hash and of its family's policy, in one unit. */
+static unsigned long long
+pw_work(const struct pw_parsed *pp)
+{
+	switch (pp->alg) {
+	case PW_PBKDF2_SHA256:
+	case PW_PBKDF2_SHA1:
+	case PW_CRYPT_SHA256:
+	case PW_CRYPT_SHA512:
+		return pp->iterations;
+	case PW_ARGON2:
+		return (unsigned long long)pp->argon2_m * pp->argon2_t;
+	case PW_SCRYPT:
+		return (unsigned long long)pp->scrypt_n * pp->scrypt_r *
+		    pp->scrypt_p;
+	case PW_CRYPT_YESCRYPT:
+		return (unsigned long long)pp->scrypt_n * pp->scrypt_r *
+		    pp->scrypt_p * (pp->yescrypt_t + 1);
+	case PW_BCRYPT_SHA256:
+	case PW_BCRYPT:
+	case PW_CRYPT_BCRYPT:
+		return 1ULL << pp->cost;
+	default:
+		return 0;
+	}
+}
+
+static unsigned long long
+pw_policy_work(enum pw_alg alg, const struct pw_policy *pol)
+{
+	switch (alg) {
+	case PW_PBKDF2_SHA256:
+	case PW_PBKDF2_SHA1:
+		return pol->iterations;
+	case PW_CRYPT_SHA256:
+	case PW_CRYPT_SHA512:
+		return PW_SHACRYPT_DEFAULT;
+	case PW_ARGON2:
+		return (unsigned long long)pol->argon2_m * pol->argon2_t;
+	case PW_SCRYPT:
+		return (unsigned long long)pol->scrypt_n * pol->scrypt_r *
+		    pol->scrypt_p;
+	case PW_CRYPT_YESCRYPT:
+		return PW_YESCRYPT_DEFAULT_WORK;
+	case PW_BCRYPT_SHA256:
+	case PW_BCRYPT:
+	case PW_CRYPT_BCRYPT:
+		return 1ULL << pol->bcrypt_cost;
+	default:
+		return 0;
+	}
+}
+
+int
+pw_over_cost(const struct pw_parsed *pp, const struct pw_policy *policy,
+    unsigned factor)
+{
+	struct pw_policy pol;
+	unsigned long long limit;
+
+	if (policy == NULL)
+		return 0;
+	pw_policy_fill(policy, &pol);
+	if (pol.iterations < PW_ITER_MIN)
+		pol.iterations = PW_PBKDF2_DEFAULT_ITERATIONS;
+	limit = pw_policy_work(pp->alg, &pol) * (factor > 0 ? factor : 1);
+	return pw_work(pp) > limit;
+}
+
+void
+pw_spend(unsigned iterations)
+{
+	char b64[PW_B64_MAX + 1];
+
+	if (iterations < PW_ITER_MIN)
+		return;
+	(void)pw_pbkdf2(PW_PBKDF2_SHA256, "jwtauth", 7, "jwtauthtopup", 12,
+	    iterations > PW_ITER_MAX ? PW_ITER_MAX : iterations, b64);
+	OPENSSL_cleanse(b64, sizeof(b64));
+}
+
 /* ---- needs rehash ------------------------------------------------- */
 
 /*
