@@ -181,6 +181,30 @@ try:
 finally:
     cfg.close()
 
+# Registrations count against the per-address limit (each costs a full
+# hash): with a limit of 2, the third from one address is 429.
+cfg = cgirun.Config('register', {'login': {'max_failures_per_address': '2'},
+                                 'register': {'enabled': 'yes'}})
+try:
+    codes = []
+    for i in range(3):
+        r = cgirun.run('register', cfg, body={
+            'username': f'reg-{TAG}-{i}', 'password': 'a-long-password-9',
+            'email': f'reg-{TAG}-{i}@example.com'}, env={'REMOTE_ADDR': '192.0.2.160'})
+        codes.append(r.status)
+    ok(codes == [201, 201, 429], 'register: two registrations, then 429 for the address',
+       codes)
+    ok(r.status == 429 and (r.header('Retry-After') or '').isdigit(),
+       'register: the 429 has a Retry-After', r)
+    ok(sql(f"SELECT COUNT(*) FROM auth_user WHERE username = 'reg-{TAG}-2'") == ['0'],
+       'register: the refused one was not created')
+    r = cgirun.run('login', cfg, body={'username': f'reg-{TAG}-0', 'password': 'x'},
+                   env={'REMOTE_ADDR': '192.0.2.160'})
+    ok(r.status == 429, 'register: the registrations count for logins from there too', r)
+finally:
+    cfg.close()
+    sql(f"DELETE FROM auth_user WHERE username LIKE 'reg-{TAG}-%'")
+
 # 16 concurrent wrong passwords for one user, as plain CGI: 16 processes
 # at once, so at least 4 workers (the stack's pools have 2 each).  Each
 # attempt is recorded before it is hashed, so no more than the limit
