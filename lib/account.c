@@ -143,23 +143,50 @@ account_name_ok(const char *name, size_t len)
 
 /* ---- equal time --------------------------------------------------- */
 
+/*
+ * The process's CPU time in ns.  Hashes and top-ups are compared in
+ * the work they did, not in wall time: the machine's load then delays
+ * a topped-up answer exactly as it delays a hash, and the two keep
+ * the same distribution of latencies (a wall-clock top-up would end on
+ * time however long the load had stalled it, and so be the faster).
+ */
 static long long
 account_now(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/*
- * Learns what a hash at the policy costs now: a running mean, so that
- * the figure follows the machine's load as the hashes themselves do.
- */
+/* Remembers the time of one hash at the policy. */
 static void
 account_learn(struct account *a, long long ns)
 {
-	a->policy_ns = a->policy_ns == 0 ? ns : (3 * a->policy_ns + ns) / 4;
+	a->policy_ns[a->next] = ns > 0 ? ns : 1;
+	a->next = (a->next + 1) % ACCOUNT_TIMINGS;
+}
+
+/*
+ * The CPU time of a hash at the policy here: the median of the last few
+ * timed (the least of the two middle ones), 0 when none was.  A median,
+ * because a cache or frequency hiccup in one of them says nothing of
+ * the work.
+ */
+static long long
+account_policy_ns(const struct account *a)
+{
+	long long v[ACCOUNT_TIMINGS], t;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < ACCOUNT_TIMINGS; i++) {
+		if ((t = a->policy_ns[i]) <= 0)
+			continue;
+		for (j = n++; j > 0 && v[j - 1] > t; j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+	return n == 0 ? 0 : v[(n - 1) / 2];
 }
 
 /* One hash at the policy, which matches nothing; timed. */
@@ -173,18 +200,20 @@ account_dummy(struct account *a, const char *password, size_t len)
 }
 
 /*
- * Tops the time since t0 up to one hash at the policy (Django's
+ * Tops the CPU time since t0 up to one hash at the policy (Django's
  * harden_runtime) with work, not sleep, as the hash itself is work.
  * Before any policy hash was timed, it runs one.
  */
 static void
 account_top_up(struct account *a, long long t0)
 {
-	if (a->policy_ns == 0) {
+	long long target = account_policy_ns(a);
+
+	if (target == 0) {
 		account_dummy(a, "", 0);
 		return;
 	}
-	while (account_now() - t0 < a->policy_ns)
+	while (account_now() - t0 < target)
 		pw_spend(ACCOUNT_TOPUP_ITER);
 }
 

@@ -16,12 +16,15 @@ struct throttle;
 struct user;
 struct users;
 
+#define ACCOUNT_TIMINGS	8	/* policy hashes remembered */
+
 struct account {
 	const struct cfg	*cfg;		/* borrowed */
 	const struct pw_policy	*policy;	/* borrowed */
 	struct users		*users;		/* borrowed */
 	struct throttle		*throttle;	/* borrowed */
-	long long		 policy_ns;	/* a policy hash, as last timed */
+	long long		 policy_ns[ACCOUNT_TIMINGS]; /* 0: none */
+	unsigned		 next;		/* the slot timed next */
 };
 
 /* Sets a up; everything is borrowed for a's life.  Never fails. */
