@@ -35,7 +35,12 @@
  *	bcrypt cost		4 to 16		(Django: 12, htpasswd: 5)
  *	$5$/$6$ rounds		<= 1,000,000	(default 5,000)
  * except PBKDF2's <= 100,000,000 iterations, which [password]
- * pbkdf2_iterations may set (cfg.c) and must therefore verify.
+ * pbkdf2_iterations may set (cfg.c) and must therefore verify.  A
+ * login refuses tighter still: a hash over [password] max_cost_factor
+ * times its family's policy (pw_over_cost; lib/account.c).
+ *
+ * Each algorithm is one entry of pw_hashers (parse, verify, policy
+ * check, make, cost, needs-upgrade), near the end of this file.
  */
 #include <crypt.h>
 #include <limits.h>

@@ -30,7 +30,6 @@ struct db;
 #define THROTTLE_NAME_MAX	150	/* characters: auth_user.username */
 #define THROTTLE_PURGE_EVERY	16	/* failures between purges */
 #define THROTTLE_PURGE_BATCH	64	/* rows per opportunistic purge */
-#define THROTTLE_REGISTER_ID	(-1LL)	/* the user_id of registrations */
 
 /* What the database holds for one login attempt, on its clock. */
 struct throttle_counts {
@@ -98,8 +97,8 @@ enum svc_err	 throttle_reset(struct throttle *t, long long id);
 /*
  * A registration from addr: SVC_DENIED with *retry_after set when the
  * address is over max_failures_per_address (nothing recorded); else
- * records it against the address (it costs a full hash like a login)
- * and returns SVC_OK.  SVC_DB when the database failed.
+ * records it against the address (it costs a full hash like a login;
+ * its row has user_id -1, a key no login uses) and returns SVC_OK.  SVC_DB when the database failed.
  */
 enum svc_err	 throttle_register(struct throttle *t, const char *addr,
 		    long long *retry_after);
