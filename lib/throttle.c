@@ -23,12 +23,15 @@ throttle_init(struct throttle *t, const struct cfg *cfg, struct db *db)
 	t->cfg = cfg;
 	t->db = db;
 	/*
-	 * Sent once: a resend after a lost reply would find its own row
-	 * and report a conflict.  A known user's key has username ''.
+	 * A known user's key has username ''.  May be resent: the unique
+	 * key makes a resend after a lost reply a conflict (429, no hash),
+	 * never a second row; and a deadlock, or a Galera certification
+	 * failure against another node's claim of the same turn, is
+	 * retried into that conflict rather than answered with 503.
 	 */
 	t->claim = db_add(t->db, "INSERT INTO " FT " (user_id, username, "
 	    "address, seq, at) VALUES (?, LEFT(?, 150), ?, ?, "
-	    "UNIX_TIMESTAMP())", DB_ONCE);
+	    "UNIX_TIMESTAMP())", DB_RETRY);
 	/* A reset row moves to at = 0: out of every window, purged later. */
 	t->reset = db_add(t->db, "UPDATE " FT " FORCE INDEX (user_at) SET "
 	    "at = 0 WHERE user_id = ? AND username = '' AND at > 0",

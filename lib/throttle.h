@@ -72,8 +72,9 @@ long long	 throttle_wait(const struct cfg *cfg,
  * the key of a known user (user_id > 0, name ignored) or of the name
  * (len bytes, user_id 0), as number seq: one more than the c.user_seq
  * that the attempt's lookup read.  SVC_CONFLICT when a concurrent
- * attempt recorded that number first (this one is then not recorded
- * and must not be hashed: that is what makes the limit exact);
+ * attempt (or, after a lost reply, this one's own first send) recorded
+ * that number first: this attempt must then not be hashed, which is
+ * what makes the limit exact;
  * SVC_DB when the database failed.
  */
 enum svc_err	 throttle_claim(struct throttle *t, long long user_id,
