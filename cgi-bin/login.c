@@ -7,66 +7,30 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <json-c/json.h>
 #include <openssl/crypto.h>
 
-#include "account.h"
+#include "addr.h"
 #include "app.h"
 
-/*
- * The username that a login whose username or password holds U+0000
- * looks up instead: 151 characters, one more than auth_user.username
- * (varchar(150)) holds, so no row can match, and '!', which Django's
- * username validator refuses, so the throttle's row (cut to 150) names
- * no real user either.  Not the username up to its NUL: that would be
- * another user's name ("alice\u0000x" is not alice), and the column's
- * utf8mb4_unicode_ci collation ignores U+0000, so even the whole
- * username with its length would match "alice" for "alice\u0000".
- */
-static const char login_nobody[] =
-    "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
-    "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
-    "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!";
-
-/*
- * API.md: a username or password holding U+0000 is a wrong credential,
- * refused after the same work as any other (the dummy hash of an
- * unknown user) and counted as a failure for the client's address.
- * So the account lookup gets login_nobody instead.
- */
 static void
-login_credentials(const char **username, size_t *ulen, const char *password,
-    size_t plen)
-{
-	if (memchr(*username, '\0', *ulen) == NULL &&
-	    memchr(password, '\0', plen) == NULL)
-		return;
-	*username = login_nobody;
-	*ulen = sizeof(login_nobody) - 1;
-}
-
-static void
-login(struct app *app, struct account *acc, struct req *req,
-    const char *username, size_t ulen, const char *password, size_t plen)
+login(struct app *app, struct req *req, const char *username, size_t ulen,
+    const char *password, size_t plen)
 {
 	static const char limited[] = "{\"detail\": \"Too many attempts\"}";
-	char addr[THROTTLE_ADDR_MAX], hdr[48];
+	char addr[ADDR_MAX], hdr[48];
 	struct tokens_pair pair;
 	struct user u;
 	long long wait;
 	enum svc_err rc;
 
-	throttle_address(&app->cfg, req->remote_addr,
+	addr_client(&app->cfg, req->remote_addr,
 	    req_param(req, app->cfg.proxy_param), addr, sizeof(addr));
-	login_credentials(&username, &ulen, password, plen);
 	/*
-	 * XXX account_login takes the username as a C string; that is
-	 * safe here only because login_credentials left no NUL in it.
-	 * With the length-taking signature: account_login(acc, username,
-	 * ulen, password, plen, addr, &u, &wait).
+	 * Lengths, not C strings: a name or password holding U+0000 is
+	 * judged whole (a refused name, a wrong password), never cut.
 	 */
-	(void)ulen;
-	rc = account_login(acc, username, password, plen, addr, &u, &wait);
+	rc = account_login(&app->account, username, ulen, password, plen,
+	    addr, &u, &wait);
 	if (rc == SVC_DENIED && wait > 0) {
 		snprintf(hdr, sizeof(hdr), "Retry-After: %lld\r\n", wait);
 		resp_json(req, 429, hdr, limited, sizeof(limited) - 1);
@@ -93,9 +57,6 @@ login(struct app *app, struct account *acc, struct req *req,
 static void
 handle(struct app *app, struct req *req)
 {
-	/* Set up on the first request (XXX in account.h). */
-	static struct account acc;
-	static int ready;
 	struct json_object *body;
 	struct app_fields f = { 0 };
 	const char *username, *password;
@@ -105,19 +66,27 @@ handle(struct app *app, struct req *req)
 		resp_method(req, "POST");
 		return;
 	}
-	if (!ready && account_init(&acc, &app->cfg, &app->policy, app->db,
-	    &app->users) != SVC_OK) {
-		app_refuse(req, SVC_NOMEM);
-		return;
-	}
-	ready = 1;
 	if (app_body(req, 1, &body))
 		return;
 	username = app_string(body, "username", &ulen, &f);
 	password = app_string(body, "password", &plen, &f);
 	if (!app_fields_bad(req, &f))
-		login(app, &acc, req, username, ulen, password, plen);
+		login(app, req, username, ulen, password, plen);
 	app_body_free(body);
+}
+
+/* The throttle's and the account's part of the set-up. */
+static enum svc_err
+setup(struct app *app)
+{
+	enum svc_err rc;
+
+	if ((rc = throttle_init(&app->throttle, &app->cfg, app->db)) !=
+	    SVC_OK)
+		return rc;
+	account_init(&app->account, &app->cfg, &app->policy, &app->users,
+	    &app->throttle);
+	return SVC_OK;
 }
 
 int
@@ -125,5 +94,6 @@ main(void)
 {
 	static struct app app;
 
+	app.setup = setup;
 	return app_main(&app, "login", handle);
 }

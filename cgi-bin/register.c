@@ -2,11 +2,14 @@
  * register: POST {"username", "password", "email"} -> 201 {"id",
  * "username", "email"}; 409 for a taken username (the unique index
  * decides); 422 for what Django's validators would refuse (lib/signup.h);
- * 404 unless [register] enabled.
+ * 404 unless [register] enabled; 429 with Retry-After when the client
+ * address is over the login throttle's per-address limit (each
+ * registration costs a full hash and counts against it).
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "addr.h"
 #include "app.h"
 #include "json.h"
 #include "signup.h"
@@ -54,6 +57,30 @@ problems(struct app_fields *f, const struct signup *s)
 	}
 }
 
+/*
+ * The per-address limit, before the hash: non-zero when it answered
+ * 429 (or 503) itself.
+ */
+static int
+throttled(struct app *app, struct req *req)
+{
+	static const char limited[] = "{\"detail\": \"Too many attempts\"}";
+	char addr[ADDR_MAX], hdr[48];
+	long long wait;
+	enum svc_err rc;
+
+	addr_client(&app->cfg, req->remote_addr,
+	    req_param(req, app->cfg.proxy_param), addr, sizeof(addr));
+	if ((rc = throttle_register(&app->throttle, addr, &wait)) == SVC_OK)
+		return 0;
+	if (rc == SVC_DENIED) {
+		snprintf(hdr, sizeof(hdr), "Retry-After: %lld\r\n", wait);
+		resp_json(req, 429, hdr, limited, sizeof(limited) - 1);
+	} else
+		app_refuse(req, rc);
+	return 1;
+}
+
 static void
 handle(struct app *app, struct req *req)
 {
@@ -83,6 +110,10 @@ handle(struct app *app, struct req *req)
 		app_body_free(body);
 		return;
 	}
+	if (throttled(app, req)) {
+		app_body_free(body);
+		return;
+	}
 	rc = signup_create(&app->users, &app->policy, &s, &id);
 	if (rc == SVC_OK) {
 		req->user_id = id;
@@ -96,10 +127,17 @@ handle(struct app *app, struct req *req)
 	app_body_free(body);
 }
 
+static enum svc_err
+setup(struct app *app)
+{
+	return throttle_init(&app->throttle, &app->cfg, app->db);
+}
+
 int
 main(void)
 {
 	static struct app app;
 
+	app.setup = setup;
 	return app_main(&app, "register", handle);
 }

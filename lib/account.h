@@ -1,7 +1,7 @@
 /*
- * account.h: the login check, as Django's authenticate() does it:
- * equal work for unknown and known users, an upgrade of an outdated
- * hash on success, and the throttle of lib/throttle.h around it.
+ * account.h: the login check, as Django's authenticate() does it, with
+ * equal time for every outcome, an upgrade of an outdated hash on
+ * success, and the throttle of lib/throttle.h around it.
  */
 #ifndef ACCOUNT_H
 #define ACCOUNT_H
@@ -9,52 +9,56 @@
 #include <stddef.h>
 
 #include "svc.h"
-#include "throttle.h"
 
 struct cfg;
-struct db;
 struct pw_policy;
+struct throttle;
 struct user;
 struct users;
+
+#define ACCOUNT_TIMINGS	8	/* policy hashes remembered */
 
 struct account {
 	const struct cfg	*cfg;		/* borrowed */
 	const struct pw_policy	*policy;	/* borrowed */
 	struct users		*users;		/* borrowed */
-	struct throttle		 throttle;
+	struct throttle		*throttle;	/* borrowed */
+	long long		 policy_ns[ACCOUNT_TIMINGS]; /* 0: none */
+	unsigned		 next;		/* the slot timed next */
 };
 
-/*
- * Sets a up on db (registers the throttle's statements); everything
- * is borrowed for a's life.  SVC_NOMEM when db has no room.
- *
- * XXX cgi-bin/login.c calls this on its first request, since app_main
- * owns the set-up before it: the statements are then registered after
- * app_init's first connection and prepared on first use.  When that
- * connection died in between, db_try reports the failed prepare with
- * mysql_errno(conn), which is 0 (the error is the statement's), so the
- * dead connection is kept and every login gets 503 until the worker
- * restarts.  Fix: lib/db.c taking mysql_stmt_errno of a failed
- * prepare, or struct app holding the account, set up before connecting.
- */
-enum svc_err	 account_init(struct account *a, const struct cfg *cfg,
-		    const struct pw_policy *policy, struct db *db,
-		    struct users *users);
+/* Sets a up; everything is borrowed for a's life.  Never fails. */
+void		 account_init(struct account *a, const struct cfg *cfg,
+		    const struct pw_policy *policy, struct users *users,
+		    struct throttle *throttle);
 
 /*
- * Checks username and password (len bytes) of a client at addr (from
- * throttle_address).  *retry_after is set to 0, or, when the username
- * or the address failed too often, to the seconds to wait: then the
- * answer is SVC_DENIED and no password was checked.  SVC_OK fills u
- * with an active user whose password matched, after recording the
- * login (last_login, a re-hash when the policy says so, as cfg
- * allows, and the reset of the username's failures).  SVC_DENIED for
- * an unknown user, a wrong password, an unusable hash or an inactive
- * user alike, each recorded as one failure; SVC_DB when the database
- * failed.  u's hash is wiped unless SVC_OK; the caller wipes it then.
+ * Non-zero when name (len bytes) may log in at all: valid UTF-8 of at
+ * most 150 characters, without U+0000, control (Cc) or format (Cf)
+ * characters.  The collation of auth_user.username ignores some of
+ * these, so "ali\u0001ce" would otherwise find alice.
+ */
+int		 account_name_ok(const char *name, size_t len);
+
+/*
+ * Checks username (ulen bytes) and password (plen bytes) of a client
+ * at addr (from addr_client).  *retry_after is set to 0, or, when the
+ * user or the address failed too often (or a concurrent attempt of the
+ * same user took this attempt's turn: then 1), to the seconds to wait:
+ * then the answer is SVC_DENIED and no password was checked.  SVC_OK
+ * fills u with an active user whose password matched, after recording
+ * the login (last_login, a re-hash when the policy says so, as cfg
+ * allows, and the reset of the user's failures).  SVC_DENIED for an
+ * unknown or refused name (account_name_ok), a wrong password, an
+ * unusable, malformed or over-costly hash, an inactive user, or a
+ * password changed during the login, each recorded as one failure;
+ * SVC_DB when the database failed.  Every answer but a throttled one
+ * takes at least the policy's hash time.  u's hash is wiped unless
+ * SVC_OK; the caller wipes it then.
  */
 enum svc_err	 account_login(struct account *a, const char *username,
-		    const char *password, size_t len, const char *addr,
-		    struct user *u, long long *retry_after);
+		    size_t ulen, const char *password, size_t plen,
+		    const char *addr, struct user *u,
+		    long long *retry_after);
 
 #endif /* ACCOUNT_H */

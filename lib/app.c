@@ -62,6 +62,8 @@ app_init(struct app *app, const char *program)
 		return app_fail(program, "users", rc);
 	if ((rc = tokens_init(&app->tokens, &app->cfg, app->db)) != SVC_OK)
 		return app_fail(program, "tokens", rc);
+	if (app->setup != NULL && (rc = app->setup(app)) != SVC_OK)
+		return app_fail(program, "set-up", rc);
 	if ((rc = req_init(&app->req)) != SVC_OK)
 		return app_fail(program, "request", rc);
 	/* Warm up; a database that is down now gets its 503s later. */

@@ -8,11 +8,13 @@
 
 #include <stddef.h>
 
+#include "account.h"
 #include "cfg.h"
 #include "pw.h"
 #include "req.h"
 #include "resp.h"
 #include "svc.h"
+#include "throttle.h"
 #include "tokens.h"
 #include "users.h"
 
@@ -27,7 +29,17 @@ struct app {
 	struct users	 users;
 	struct tokens	 tokens;
 	struct pw_policy policy;
+	struct throttle	 throttle;	/* login, register: see setup */
+	struct account	 account;	/* login: see setup */
 	struct req	 req;
+	/*
+	 * What a program needs beyond the common set-up (the throttle, the
+	 * account), set by its main before app_main: run once with the
+	 * rest, before the first connection, so that its statements are
+	 * prepared with the others.  NULL: nothing.  Programs that hash
+	 * nothing leave it NULL and so do not link pw.c.
+	 */
+	enum svc_err	(*setup)(struct app *app);
 };
 
 typedef void	(*app_handler)(struct app *app, struct req *req);

@@ -35,7 +35,12 @@
  *	bcrypt cost		4 to 16		(Django: 12, htpasswd: 5)
  *	$5$/$6$ rounds		<= 1,000,000	(default 5,000)
  * except PBKDF2's <= 100,000,000 iterations, which [password]
- * pbkdf2_iterations may set (cfg.c) and must therefore verify.
+ * pbkdf2_iterations may set (cfg.c) and must therefore verify.  A
+ * login refuses tighter still: a hash over [password] max_cost_factor
+ * times its family's policy (pw_over_cost; lib/account.c).
+ *
+ * Each algorithm is one entry of pw_hashers (parse, verify, policy
+ * check, make, cost, needs-upgrade), near the end of this file.
  */
 #include <crypt.h>
 #include <limits.h>
@@ -563,81 +568,6 @@ pw_parse_yescrypt(const char *p, struct pw_parsed *pp)
 	return SVC_OK;
 }
 
-/* A crypt(3) string by its prefix. */
-static enum svc_err
-pw_parse_crypt(const char *s, struct pw_parsed *pp)
-{
-	if (strncmp(s, "$2", 2) == 0) {
-		pp->alg = PW_CRYPT_BCRYPT;
-		return pw_parse_bcrypt(s, pp);
-	}
-	if (strncmp(s, "$5$", 3) == 0) {
-		pp->alg = PW_CRYPT_SHA256;
-		return pw_parse_shacrypt(s + 3, pp, 43);
-	}
-	if (strncmp(s, "$6$", 3) == 0) {
-		pp->alg = PW_CRYPT_SHA512;
-		return pw_parse_shacrypt(s + 3, pp, 86);
-	}
-	if (strncmp(s, "$y$", 3) == 0) {
-		pp->alg = PW_CRYPT_YESCRYPT;
-		return pw_parse_yescrypt(s + 3, pp);
-	}
-	return SVC_BADINPUT;
-}
-
-enum svc_err
-pw_parse(const char *encoded, struct pw_parsed *out)
-{
-	const char	*alg_end;
-	struct pw_parsed pp;
-	enum svc_err	 rc;
-
-	memset(out, 0, sizeof(*out));
-	if (encoded == NULL)
-		return SVC_BADINPUT;
-	/* django.contrib.auth.hashers.UNUSABLE_PASSWORD_PREFIX */
-	if (encoded[0] == '!') {
-		out->alg = PW_UNUSABLE;
-		return SVC_OK;
-	}
-	if (strnlen(encoded, PW_ENCODED_MAX + 1) > PW_ENCODED_MAX)
-		return SVC_BADINPUT;
-
-	memset(&pp, 0, sizeof(pp));
-	if (encoded[0] == '$')
-		rc = pw_parse_crypt(encoded, &pp);
-	else if ((alg_end = strchr(encoded, '$')) == NULL ||
-	    pw_alg_lookup(encoded, (size_t)(alg_end - encoded), &pp.alg) !=
-	    SVC_OK)
-		rc = SVC_BADINPUT;
-	else {
-		switch (pp.alg) {
-		case PW_PBKDF2_SHA256:
-		case PW_PBKDF2_SHA1:
-			rc = pw_parse_pbkdf2(alg_end + 1, &pp);
-			break;
-		case PW_ARGON2:
-			rc = pw_parse_argon2(alg_end + 1, &pp);
-			break;
-		case PW_SCRYPT:
-			rc = pw_parse_scrypt(alg_end + 1, &pp);
-			break;
-		case PW_BCRYPT_SHA256:
-		case PW_BCRYPT:
-			rc = pw_parse_bcrypt(alg_end + 1, &pp);
-			break;
-		default:
-			rc = SVC_BADINPUT;
-			break;
-		}
-	}
-	if (rc != SVC_OK)
-		return SVC_BADINPUT;
-	*out = pp;
-	return SVC_OK;
-}
-
 /* ---- the hash functions ------------------------------------------- */
 
 /*
@@ -908,46 +838,6 @@ pw_verify_crypt(const char *password, size_t len, const char *encoded)
 	return rc;
 }
 
-enum svc_err
-pw_verify(const char *password, size_t len, const char *encoded)
-{
-	struct pw_parsed pp;
-
-	if (pw_parse(encoded, &pp) != SVC_OK) {
-		pw_warn_malformed();
-		return SVC_DENIED;
-	}
-	if (password == NULL) {
-		if (len != 0)
-			return SVC_DENIED;
-		password = "";
-	}
-	if (len > INT_MAX)
-		return SVC_DENIED;
-	switch (pp.alg) {
-	case PW_PBKDF2_SHA256:
-	case PW_PBKDF2_SHA1:
-		return pw_verify_pbkdf2(password, len, &pp);
-	case PW_ARGON2:
-		return pw_verify_argon2(password, len, &pp);
-	case PW_SCRYPT:
-		return pw_verify_scrypt(password, len, &pp);
-	case PW_BCRYPT_SHA256:
-	case PW_BCRYPT:
-		/* pw_parse found the '$' after Django's name. */
-		return pw_verify_bcrypt(password, len,
-		    strchr(encoded, '$') + 1, pp.alg);
-	case PW_CRYPT_BCRYPT:
-		return pw_verify_bcrypt(password, len, encoded, pp.alg);
-	case PW_CRYPT_SHA256:
-	case PW_CRYPT_SHA512:
-	case PW_CRYPT_YESCRYPT:
-		return pw_verify_crypt(password, len, encoded);
-	default:
-		return SVC_DENIED;	/* PW_UNUSABLE */
-	}
-}
-
 /* ---- make --------------------------------------------------------- */
 
 /*
@@ -993,77 +883,476 @@ pw_print(char *out, size_t outsz, const char *fmt, ...)
 	return SVC_OK;
 }
 
+/* ---- make, one function per writable algorithm --------------------- */
+
 /*
- * Encodes password under pol (filled, checked) with salt (PW_SALT_LEN
- * characters of [a-zA-Z0-9]; bcrypt takes 16 bytes of rnd instead).
- * pw_make passes random ones, pw_dummy fixed ones.
+ * Each encodes password under pol (filled, checked) with salt
+ * (PW_SALT_LEN characters of [a-zA-Z0-9]; bcrypt takes 16 bytes of
+ * rnd instead) into out.  pw_make passes random ones, pw_dummy fixed
+ * ones.
  */
 static enum svc_err
-pw_encode(const struct pw_policy *pol, const char *password, size_t len,
+pw_make_pbkdf2(const struct pw_policy *pol, const char *password, size_t len,
+    const char *salt, const unsigned char *rnd, char *out, size_t outsz)
+{
+	char		 b64[PW_B64_MAX + 1];
+	enum svc_err	 rc = SVC_CRYPTO;
+
+	(void)rnd;
+	if (pw_pbkdf2(pol->alg, password, len, salt, PW_SALT_LEN,
+	    pol->iterations, b64) != 0)
+		rc = pw_print(out, outsz, "%s$%u$%s$%s",
+		    pw_alg_django(pol->alg), pol->iterations, salt, b64);
+	OPENSSL_cleanse(b64, sizeof(b64));
+	return rc;
+}
+
+static enum svc_err
+pw_make_scrypt(const struct pw_policy *pol, const char *password, size_t len,
+    const char *salt, const unsigned char *rnd, char *out, size_t outsz)
+{
+	char		 b64[PW_B64_MAX + 1];
+	enum svc_err	 rc = SVC_CRYPTO;
+
+	(void)rnd;
+	if (pw_scrypt(password, len, salt, PW_SALT_LEN, pol->scrypt_n,
+	    pol->scrypt_r, pol->scrypt_p, b64) != 0)
+		rc = pw_print(out, outsz, "scrypt$%u$%s$%u$%u$%s",
+		    pol->scrypt_n, salt, pol->scrypt_r, pol->scrypt_p, b64);
+	OPENSSL_cleanse(b64, sizeof(b64));
+	return rc;
+}
+
+static enum svc_err
+pw_make_argon2(const struct pw_policy *pol, const char *password, size_t len,
     const char *salt, const unsigned char *rnd, char *out, size_t outsz)
 {
 	char		 b64[PW_B64_MAX + 1], sb64[PW_B64_MAX + 1];
-	char		 setting[CRYPT_GENSALT_OUTPUT_SIZE];
-	char		 key[PW_BCRYPT_KEY_MAX + 1], res[CRYPT_OUTPUT_SIZE];
 	unsigned char	 raw[PW_ARGON2_HASH_LEN];
-	size_t		 klen;
-	enum svc_err	 rc = SVC_CRYPTO;
+	enum svc_err	 rc;
 
-	switch (pol->alg) {
-	case PW_PBKDF2_SHA256:
-	case PW_PBKDF2_SHA1:
-		if (pw_pbkdf2(pol->alg, password, len, salt, PW_SALT_LEN,
-		    pol->iterations, b64) != 0)
-			rc = pw_print(out, outsz, "%s$%u$%s$%s",
-			    pw_alg_django(pol->alg), pol->iterations, salt, b64);
-		break;
-	case PW_SCRYPT:
-		if (pw_scrypt(password, len, salt, PW_SALT_LEN, pol->scrypt_n,
-		    pol->scrypt_r, pol->scrypt_p, b64) != 0)
-			rc = pw_print(out, outsz, "scrypt$%u$%s$%u$%u$%s",
-			    pol->scrypt_n, salt, pol->scrypt_r, pol->scrypt_p,
-			    b64);
-		break;
-	case PW_ARGON2:
-		/* As Django: the salt string's bytes are argon2's salt. */
-		if ((rc = pw_argon2(password, len, (const unsigned char *)salt,
-		    PW_SALT_LEN, PW_ARGON2_ID, ARGON2_VERSION_13, pol->argon2_m,
-		    pol->argon2_t, pol->argon2_p, raw, sizeof(raw))) != SVC_OK)
-			break;
+	(void)rnd;
+	/* As Django: the salt string's bytes are argon2's salt. */
+	if ((rc = pw_argon2(password, len, (const unsigned char *)salt,
+	    PW_SALT_LEN, PW_ARGON2_ID, ARGON2_VERSION_13, pol->argon2_m,
+	    pol->argon2_t, pol->argon2_p, raw, sizeof(raw))) == SVC_OK) {
 		pw_b64_encode_nopad((const unsigned char *)salt, PW_SALT_LEN,
 		    sb64);
 		pw_b64_encode_nopad(raw, sizeof(raw), b64);
 		rc = pw_print(out, outsz,
 		    "argon2$argon2id$v=19$m=%u,t=%u,p=%u$%s$%s", pol->argon2_m,
 		    pol->argon2_t, pol->argon2_p, sb64, b64);
-		break;
-	case PW_BCRYPT_SHA256:
-	case PW_BCRYPT:
-		if (crypt_gensalt_rn("$2b$", pol->bcrypt_cost,
-		    (const char *)rnd, 16, setting, sizeof(setting)) == NULL) {
-			log_warnx("%s: crypt_gensalt_rn failed", __func__);
-			break;
-		}
-		klen = pw_bcrypt_key(pol->alg, password, len, key);
-		if ((rc = pw_crypt(key, klen, setting, res, sizeof(res))) !=
-		    SVC_OK || strlen(res) != PW_BCRYPT_LEN) {
-			if (rc != SVC_BADINPUT) {
-				log_warnx("%s: crypt_r failed", __func__);
-				rc = SVC_CRYPTO;
-			}
-			break;
-		}
-		rc = pw_print(out, outsz, "%s$%s", pw_alg_django(pol->alg), res);
-		break;
-	default:
-		rc = SVC_BADINPUT;
-		break;
 	}
 	OPENSSL_cleanse(b64, sizeof(b64));
-	OPENSSL_cleanse(key, sizeof(key));
-	OPENSSL_cleanse(res, sizeof(res));
 	OPENSSL_cleanse(raw, sizeof(raw));
 	return rc;
+}
+
+/* Django's bcrypt kinds: "bcrypt$" or "bcrypt_sha256$" and a $2b$. */
+static enum svc_err
+pw_make_bcrypt(const struct pw_policy *pol, const char *password, size_t len,
+    const char *salt, const unsigned char *rnd, char *out, size_t outsz)
+{
+	char		 setting[CRYPT_GENSALT_OUTPUT_SIZE];
+	char		 key[PW_BCRYPT_KEY_MAX + 1], res[CRYPT_OUTPUT_SIZE];
+	size_t		 klen;
+	enum svc_err	 rc = SVC_CRYPTO;
+
+	(void)salt;
+	if (crypt_gensalt_rn("$2b$", pol->bcrypt_cost, (const char *)rnd, 16,
+	    setting, sizeof(setting)) == NULL) {
+		log_warnx("%s: crypt_gensalt_rn failed", __func__);
+		return SVC_CRYPTO;
+	}
+	klen = pw_bcrypt_key(pol->alg, password, len, key);
+	if ((rc = pw_crypt(key, klen, setting, res, sizeof(res))) != SVC_OK ||
+	    strlen(res) != PW_BCRYPT_LEN) {
+		if (rc != SVC_BADINPUT) {
+			log_warnx("%s: crypt_r failed", __func__);
+			rc = SVC_CRYPTO;
+		}
+	} else
+		rc = pw_print(out, outsz, "%s$%s", pw_alg_django(pol->alg), res);
+	OPENSSL_cleanse(key, sizeof(key));
+	OPENSSL_cleanse(res, sizeof(res));
+	return rc;
+}
+
+/* ---- whether a policy can be written ------------------------------- */
+
+static int
+pw_policy_ok_pbkdf2(const struct pw_policy *pol)
+{
+	return pol->iterations >= PW_ITER_MIN && pol->iterations <= PW_ITER_MAX;
+}
+
+static int
+pw_policy_ok_argon2(const struct pw_policy *pol)
+{
+	return pw_argon2_ok(pol->argon2_m, pol->argon2_t, pol->argon2_p);
+}
+
+static int
+pw_policy_ok_scrypt(const struct pw_policy *pol)
+{
+	return pw_scrypt_ok(pol->scrypt_n, pol->scrypt_r, pol->scrypt_p);
+}
+
+static int
+pw_policy_ok_bcrypt(const struct pw_policy *pol)
+{
+	return pw_bcrypt_ok(pol->bcrypt_cost);
+}
+
+/* ---- cost: a hash's work and its family's policy's, in one unit ---- */
+
+/* libxcrypt's default $y$ (cost 5, "j9T"): N = 2^12, r = 32, p = 1. */
+#define PW_YESCRYPT_DEFAULT_WORK	(4096ULL * 32)
+
+static unsigned long long
+pw_work_rounds(const struct pw_parsed *pp)
+{
+	return pp->iterations;
+}
+
+static unsigned long long
+pw_work_argon2(const struct pw_parsed *pp)
+{
+	return (unsigned long long)pp->argon2_m * pp->argon2_t;
+}
+
+static unsigned long long
+pw_work_scrypt(const struct pw_parsed *pp)
+{
+	return (unsigned long long)pp->scrypt_n * pp->scrypt_r * pp->scrypt_p;
+}
+
+static unsigned long long
+pw_work_yescrypt(const struct pw_parsed *pp)
+{
+	return pw_work_scrypt(pp) * (pp->yescrypt_t + 1);
+}
+
+static unsigned long long
+pw_work_bcrypt(const struct pw_parsed *pp)
+{
+	return 1ULL << pp->cost;
+}
+
+/* pbkdf2's policy is [password] pbkdf2_iterations, whatever the algorithm. */
+static unsigned long long
+pw_policy_work_pbkdf2(const struct pw_policy *pol)
+{
+	return pol->iterations >= PW_ITER_MIN ? pol->iterations :
+	    PW_PBKDF2_DEFAULT_ITERATIONS;
+}
+
+static unsigned long long
+pw_policy_work_argon2(const struct pw_policy *pol)
+{
+	return (unsigned long long)pol->argon2_m * pol->argon2_t;
+}
+
+static unsigned long long
+pw_policy_work_scrypt(const struct pw_policy *pol)
+{
+	return (unsigned long long)pol->scrypt_n * pol->scrypt_r *
+	    pol->scrypt_p;
+}
+
+static unsigned long long
+pw_policy_work_bcrypt(const struct pw_policy *pol)
+{
+	return 1ULL << pol->bcrypt_cost;
+}
+
+/* crypt(3)'s $5$, $6$ and $y$ have no policy of ours: their defaults. */
+static unsigned long long
+pw_policy_work_shacrypt(const struct pw_policy *pol)
+{
+	(void)pol;
+	return PW_SHACRYPT_DEFAULT;
+}
+
+static unsigned long long
+pw_policy_work_yescrypt(const struct pw_policy *pol)
+{
+	(void)pol;
+	return PW_YESCRYPT_DEFAULT_WORK;
+}
+
+/* ---- outdated: pp of the policy's own algorithm, other parameters --- */
+
+/*
+ * As Django's must_update for each hasher:
+ * PBKDF2: other iterations, or a salt of under 128 bits of
+ * [a-zA-Z0-9] (hashers.py must_update_salt);
+ * argon2: another type, version, m, t, p or hash length, or a salt of
+ * under 22 bytes (ditto);
+ * scrypt: other n, r or p;
+ * bcrypt kinds: another cost.
+ */
+static int
+pw_outdated_pbkdf2(const struct pw_parsed *pp, const struct pw_policy *pol)
+{
+	return pp->iterations != pol->iterations || pp->salt_len < PW_SALT_LEN;
+}
+
+static int
+pw_outdated_argon2(const struct pw_parsed *pp, const struct pw_policy *pol)
+{
+	return pp->argon2_type != PW_ARGON2_ID ||
+	    pp->argon2_version != ARGON2_VERSION_13 ||
+	    pp->argon2_m != pol->argon2_m || pp->argon2_t != pol->argon2_t ||
+	    pp->argon2_p != pol->argon2_p ||
+	    pp->hash_raw_len != PW_ARGON2_HASH_LEN ||
+	    pp->salt_raw_len < PW_SALT_LEN;
+}
+
+static int
+pw_outdated_scrypt(const struct pw_parsed *pp, const struct pw_policy *pol)
+{
+	return pp->scrypt_n != pol->scrypt_n || pp->scrypt_r != pol->scrypt_r ||
+	    pp->scrypt_p != pol->scrypt_p;
+}
+
+static int
+pw_outdated_bcrypt(const struct pw_parsed *pp, const struct pw_policy *pol)
+{
+	return pp->cost != pol->bcrypt_cost;
+}
+
+/* ---- parse and verify, as the table calls them --------------------- */
+
+/*
+ * A parser gets the whole string and p, what follows its prefix (a
+ * crypt(3) prefix, or Django's "<name>$").  A verifier gets the
+ * password, the whole string and its parse.
+ */
+static enum svc_err
+pw_parse_pbkdf2_at(const char *s, const char *p, struct pw_parsed *pp)
+{
+	(void)s;
+	return pw_parse_pbkdf2(p, pp);
+}
+
+static enum svc_err
+pw_parse_argon2_at(const char *s, const char *p, struct pw_parsed *pp)
+{
+	(void)s;
+	return pw_parse_argon2(p, pp);
+}
+
+static enum svc_err
+pw_parse_scrypt_at(const char *s, const char *p, struct pw_parsed *pp)
+{
+	(void)s;
+	return pw_parse_scrypt(p, pp);
+}
+
+/* Django's: the setting follows the name; crypt(3)'s: it is the string. */
+static enum svc_err
+pw_parse_bcrypt_at(const char *s, const char *p, struct pw_parsed *pp)
+{
+	return pw_parse_bcrypt(s[0] == '$' ? s : p, pp);
+}
+
+static enum svc_err
+pw_parse_sha256_at(const char *s, const char *p, struct pw_parsed *pp)
+{
+	(void)s;
+	return pw_parse_shacrypt(p, pp, 43);
+}
+
+static enum svc_err
+pw_parse_sha512_at(const char *s, const char *p, struct pw_parsed *pp)
+{
+	(void)s;
+	return pw_parse_shacrypt(p, pp, 86);
+}
+
+static enum svc_err
+pw_parse_yescrypt_at(const char *s, const char *p, struct pw_parsed *pp)
+{
+	(void)s;
+	return pw_parse_yescrypt(p, pp);
+}
+
+static enum svc_err
+pw_check_pbkdf2(const char *password, size_t len, const char *s,
+    const struct pw_parsed *pp)
+{
+	(void)s;
+	return pw_verify_pbkdf2(password, len, pp);
+}
+
+static enum svc_err
+pw_check_argon2(const char *password, size_t len, const char *s,
+    const struct pw_parsed *pp)
+{
+	(void)s;
+	return pw_verify_argon2(password, len, pp);
+}
+
+static enum svc_err
+pw_check_scrypt(const char *password, size_t len, const char *s,
+    const struct pw_parsed *pp)
+{
+	(void)s;
+	return pw_verify_scrypt(password, len, pp);
+}
+
+/* pw_parse found the '$' after Django's name; crypt(3)'s is all setting. */
+static enum svc_err
+pw_check_bcrypt(const char *password, size_t len, const char *s,
+    const struct pw_parsed *pp)
+{
+	return pw_verify_bcrypt(password, len,
+	    s[0] == '$' ? s : strchr(s, '$') + 1, pp->alg);
+}
+
+static enum svc_err
+pw_check_crypt(const char *password, size_t len, const char *s,
+    const struct pw_parsed *pp)
+{
+	(void)pp;
+	return pw_verify_crypt(password, len, s);
+}
+
+/* ---- the hashers: one entry per algorithm -------------------------- */
+
+/*
+ * What pw.h's functions do for each algorithm.  A Django algorithm is
+ * found by its name (pwalg.c) and has no prefix; a crypt(3) one by its
+ * prefix.  make and policy_ok are NULL for what we never write;
+ * outdated is NULL where a hash can never be of the policy (crypt(3)
+ * strings: always outdated); PW_UNUSABLE has no entry points at all.
+ */
+static const struct pw_hasher {
+	const char	*prefix;
+	enum svc_err	(*parse)(const char *, const char *,
+			    struct pw_parsed *);
+	enum svc_err	(*verify)(const char *, size_t, const char *,
+			    const struct pw_parsed *);
+	int		(*policy_ok)(const struct pw_policy *);
+	enum svc_err	(*make)(const struct pw_policy *, const char *, size_t,
+			    const char *, const unsigned char *, char *, size_t);
+	unsigned long long (*work)(const struct pw_parsed *);
+	unsigned long long (*policy_work)(const struct pw_policy *);
+	int		(*outdated)(const struct pw_parsed *,
+			    const struct pw_policy *);
+} pw_hashers[PW_ALG__MAX] = {
+	[PW_PBKDF2_SHA256] = { NULL, pw_parse_pbkdf2_at, pw_check_pbkdf2,
+	    pw_policy_ok_pbkdf2, pw_make_pbkdf2, pw_work_rounds,
+	    pw_policy_work_pbkdf2, pw_outdated_pbkdf2 },
+	[PW_PBKDF2_SHA1] = { NULL, pw_parse_pbkdf2_at, pw_check_pbkdf2,
+	    pw_policy_ok_pbkdf2, pw_make_pbkdf2, pw_work_rounds,
+	    pw_policy_work_pbkdf2, pw_outdated_pbkdf2 },
+	[PW_ARGON2] = { NULL, pw_parse_argon2_at, pw_check_argon2,
+	    pw_policy_ok_argon2, pw_make_argon2, pw_work_argon2,
+	    pw_policy_work_argon2, pw_outdated_argon2 },
+	[PW_SCRYPT] = { NULL, pw_parse_scrypt_at, pw_check_scrypt,
+	    pw_policy_ok_scrypt, pw_make_scrypt, pw_work_scrypt,
+	    pw_policy_work_scrypt, pw_outdated_scrypt },
+	[PW_BCRYPT_SHA256] = { NULL, pw_parse_bcrypt_at, pw_check_bcrypt,
+	    pw_policy_ok_bcrypt, pw_make_bcrypt, pw_work_bcrypt,
+	    pw_policy_work_bcrypt, pw_outdated_bcrypt },
+	[PW_BCRYPT] = { NULL, pw_parse_bcrypt_at, pw_check_bcrypt,
+	    pw_policy_ok_bcrypt, pw_make_bcrypt, pw_work_bcrypt,
+	    pw_policy_work_bcrypt, pw_outdated_bcrypt },
+	[PW_CRYPT_BCRYPT] = { "$2", pw_parse_bcrypt_at, pw_check_bcrypt,
+	    NULL, NULL, pw_work_bcrypt, pw_policy_work_bcrypt, NULL },
+	[PW_CRYPT_SHA256] = { "$5$", pw_parse_sha256_at, pw_check_crypt,
+	    NULL, NULL, pw_work_rounds, pw_policy_work_shacrypt, NULL },
+	[PW_CRYPT_SHA512] = { "$6$", pw_parse_sha512_at, pw_check_crypt,
+	    NULL, NULL, pw_work_rounds, pw_policy_work_shacrypt, NULL },
+	[PW_CRYPT_YESCRYPT] = { "$y$", pw_parse_yescrypt_at, pw_check_crypt,
+	    NULL, NULL, pw_work_yescrypt, pw_policy_work_yescrypt, NULL },
+	[PW_UNUSABLE] = { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+};
+
+/* ---- pw.h ---------------------------------------------------------- */
+
+/* The hasher of encoded and where its own part starts; NULL if none. */
+static const struct pw_hasher *
+pw_hasher_of(const char *encoded, enum pw_alg *alg, const char **p)
+{
+	const char	*alg_end;
+	size_t		 i, n;
+
+	if (encoded[0] == '$') {
+		for (i = 0; i < PW_ALG__MAX; i++) {
+			if (pw_hashers[i].prefix == NULL)
+				continue;
+			n = strlen(pw_hashers[i].prefix);
+			if (strncmp(encoded, pw_hashers[i].prefix, n) == 0) {
+				*alg = (enum pw_alg)i;
+				*p = encoded + n;
+				return &pw_hashers[i];
+			}
+		}
+		return NULL;
+	}
+	if ((alg_end = strchr(encoded, '$')) == NULL ||
+	    pw_alg_lookup(encoded, (size_t)(alg_end - encoded), alg) != SVC_OK)
+		return NULL;
+	*p = alg_end + 1;
+	return &pw_hashers[*alg];
+}
+
+enum svc_err
+pw_parse(const char *encoded, struct pw_parsed *out)
+{
+	const struct pw_hasher *h;
+	struct pw_parsed pp;
+	const char	*p;
+
+	memset(out, 0, sizeof(*out));
+	if (encoded == NULL)
+		return SVC_BADINPUT;
+	/* django.contrib.auth.hashers.UNUSABLE_PASSWORD_PREFIX */
+	if (encoded[0] == '!') {
+		out->alg = PW_UNUSABLE;
+		return SVC_OK;
+	}
+	if (strnlen(encoded, PW_ENCODED_MAX + 1) > PW_ENCODED_MAX)
+		return SVC_BADINPUT;
+	memset(&pp, 0, sizeof(pp));
+	if ((h = pw_hasher_of(encoded, &pp.alg, &p)) == NULL ||
+	    h->parse == NULL || h->parse(encoded, p, &pp) != SVC_OK)
+		return SVC_BADINPUT;
+	*out = pp;
+	return SVC_OK;
+}
+
+enum svc_err
+pw_verify(const char *password, size_t len, const char *encoded)
+{
+	struct pw_parsed pp;
+
+	if (pw_parse(encoded, &pp) != SVC_OK) {
+		pw_warn_malformed();
+		return SVC_DENIED;
+	}
+	if (password == NULL) {
+		if (len != 0)
+			return SVC_DENIED;
+		password = "";
+	}
+	if (len > INT_MAX || pw_hashers[pp.alg].verify == NULL)
+		return SVC_DENIED;	/* PW_UNUSABLE */
+	return pw_hashers[pp.alg].verify(password, len, encoded, &pp);
+}
+
+/* Encodes password under pol (filled, checked): the hasher's make. */
+static enum svc_err
+pw_encode(const struct pw_policy *pol, const char *password, size_t len,
+    const char *salt, const unsigned char *rnd, char *out, size_t outsz)
+{
+	if (pw_hashers[pol->alg].make == NULL)
+		return SVC_BADINPUT;
+	return pw_hashers[pol->alg].make(pol, password, len, salt, rnd, out,
+	    outsz);
 }
 
 /* pol filled from policy; SVC_BADINPUT if it cannot be written. */
@@ -1073,23 +1362,10 @@ pw_policy_check(const struct pw_policy *policy, struct pw_policy *pol)
 	if (policy == NULL || (unsigned)policy->alg >= PW_ALG__MAX)
 		return SVC_BADINPUT;
 	pw_policy_fill(policy, pol);
-	switch (pol->alg) {
-	case PW_PBKDF2_SHA256:
-	case PW_PBKDF2_SHA1:
-		return pol->iterations >= PW_ITER_MIN &&
-		    pol->iterations <= PW_ITER_MAX ? SVC_OK : SVC_BADINPUT;
-	case PW_ARGON2:
-		return pw_argon2_ok(pol->argon2_m, pol->argon2_t,
-		    pol->argon2_p) ? SVC_OK : SVC_BADINPUT;
-	case PW_SCRYPT:
-		return pw_scrypt_ok(pol->scrypt_n, pol->scrypt_r,
-		    pol->scrypt_p) ? SVC_OK : SVC_BADINPUT;
-	case PW_BCRYPT_SHA256:
-	case PW_BCRYPT:
-		return pw_bcrypt_ok(pol->bcrypt_cost) ? SVC_OK : SVC_BADINPUT;
-	default:
+	if (pw_hashers[pol->alg].policy_ok == NULL ||
+	    !pw_hashers[pol->alg].policy_ok(pol))
 		return SVC_BADINPUT;
-	}
+	return SVC_OK;
 }
 
 enum svc_err
@@ -1148,18 +1424,38 @@ pw_dummy(const char *password, size_t len, const struct pw_policy *policy)
 	OPENSSL_cleanse(out, sizeof(out));
 }
 
-/* ---- needs rehash ------------------------------------------------- */
+int
+pw_over_cost(const struct pw_parsed *pp, const struct pw_policy *policy,
+    unsigned factor)
+{
+	const struct pw_hasher *h;
+	struct pw_policy pol;
+
+	if (policy == NULL || (unsigned)pp->alg >= PW_ALG__MAX)
+		return 0;
+	h = &pw_hashers[pp->alg];
+	if (h->work == NULL || h->policy_work == NULL)
+		return 0;
+	pw_policy_fill(policy, &pol);
+	return h->work(pp) > h->policy_work(&pol) * (factor > 0 ? factor : 1);
+}
+
+void
+pw_spend(unsigned iterations)
+{
+	char b64[PW_B64_MAX + 1];
+
+	if (iterations < PW_ITER_MIN)
+		return;
+	(void)pw_pbkdf2(PW_PBKDF2_SHA256, "jwtauth", 7, "jwtauthtopup", 12,
+	    iterations > PW_ITER_MAX ? PW_ITER_MAX : iterations, b64);
+	OPENSSL_cleanse(b64, sizeof(b64));
+}
 
 /*
- * As Django's must_update for each hasher: another algorithm, or
- * PBKDF2: other iterations, or a salt of under 128 bits of
- * [a-zA-Z0-9] (hashers.py must_update_salt);
- * argon2: another type, version, m, t, p or hash length, or a salt of
- * under 22 bytes (ditto);
- * scrypt: other n, r or p;
- * bcrypt kinds: another cost.
- * crypt(3) strings are never our policy: always.  A malformed or
- * unusable hash never verifies, so there is nothing to re-hash: 0.
+ * Another algorithm than the policy's, or the hasher's outdated (see
+ * above); crypt(3) strings are never our policy: always.  A malformed
+ * or unusable hash never verifies, so there is nothing to re-hash: 0.
  */
 int
 pw_needs_rehash(const char *encoded, const struct pw_policy *policy)
@@ -1171,28 +1467,7 @@ pw_needs_rehash(const char *encoded, const struct pw_policy *policy)
 	    pp.alg == PW_UNUSABLE)
 		return 0;
 	pw_policy_fill(policy, &pol);
-	if (pp.alg != pol.alg)
+	if (pp.alg != pol.alg || pw_hashers[pp.alg].outdated == NULL)
 		return 1;
-	switch (pp.alg) {
-	case PW_PBKDF2_SHA256:
-	case PW_PBKDF2_SHA1:
-		return pp.iterations != pol.iterations ||
-		    pp.salt_len < PW_SALT_LEN;
-	case PW_ARGON2:
-		return pp.argon2_type != PW_ARGON2_ID ||
-		    pp.argon2_version != ARGON2_VERSION_13 ||
-		    pp.argon2_m != pol.argon2_m ||
-		    pp.argon2_t != pol.argon2_t ||
-		    pp.argon2_p != pol.argon2_p ||
-		    pp.hash_raw_len != PW_ARGON2_HASH_LEN ||
-		    pp.salt_raw_len < PW_SALT_LEN;
-	case PW_SCRYPT:
-		return pp.scrypt_n != pol.scrypt_n ||
-		    pp.scrypt_r != pol.scrypt_r || pp.scrypt_p != pol.scrypt_p;
-	case PW_BCRYPT_SHA256:
-	case PW_BCRYPT:
-		return pp.cost != pol.bcrypt_cost;
-	default:
-		return 1;
-	}
+	return pw_hashers[pp.alg].outdated(&pp, &pol);
 }

@@ -75,6 +75,23 @@ enum svc_err	 pw_make(const char *password, size_t len,
 		    const struct pw_policy *policy, char *out, size_t outsz);
 
 /*
+ * Non-zero when pp (from pw_parse) costs more than factor times the
+ * policy of its family: pbkdf2 against policy's iterations, argon2,
+ * scrypt and bcrypt against policy's (or Django's default) costs,
+ * crypt(3)'s $5$, $6$ and $y$ against their own defaults.  Such a hash
+ * is not computed (issue 13, 5): one hostile row must not tie up a
+ * worker for minutes.
+ */
+int		 pw_over_cost(const struct pw_parsed *pp,
+		    const struct pw_policy *policy, unsigned factor);
+
+/*
+ * Spends the work of iterations rounds of PBKDF2-HMAC-SHA256 on a
+ * fixed input: a top-up for timing, whose result is thrown away.
+ */
+void		 pw_spend(unsigned iterations);
+
+/*
  * Non-zero when encoded was not made with policy's algorithm and cost
  * (Django's must_update); 0 for a malformed or unusable hash.
  */

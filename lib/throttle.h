@@ -1,18 +1,20 @@
 /*
  * throttle.h: login throttling shared by every worker of every host,
- * through the table jwtauth_login_failure (sql/003_login_failure.sql).
+ * through the table jwtauth_login_failure (sql/003_login_failure.sql,
+ * sql/004_login_failure_user.sql).
  *
- * Failed logins are counted per username and per client address
- * within [login] failure_window; at max_failures_per_user or
- * max_failures_per_address a login is refused with 429 and a
- * Retry-After, whatever its password, without hashing.  A success
- * resets its username's count.  The counts ride on the user lookup, so
- * that throttling costs a login no extra round trip (lib/account.c
- * lists the round trips of each path).
+ * Login attempts are counted per key (a known user's id, else the name
+ * as typed) and per client address (lib/addr.h) within [login]
+ * failure_window; at max_failures_per_user or max_failures_per_address
+ * a login is refused with 429 and a Retry-After, whatever its
+ * password, without hashing.  An attempt is recorded before its
+ * password is hashed (throttle_claim), and a success clears its key's
+ * rows, so what stays recorded are the failures.  The counts ride on
+ * the user lookup (users_login in lib/users.h), so that reading them
+ * costs no extra round trip (lib/account.c lists each path's trips).
  *
- * XXX Requests that run at the same moment all read the same count, so
- * a burst of N concurrent guesses may pass the per-user limit by up
- * to N - 1 (N is bounded by the workers of all pools).
+ * XXX The per-address limit is read, not claimed: concurrent attempts
+ * from one address may pass it by the number of workers less one.
  */
 #ifndef THROTTLE_H
 #define THROTTLE_H
@@ -23,18 +25,18 @@
 
 struct cfg;
 struct db;
-struct user;
 
 #define THROTTLE_TABLE		"jwtauth_login_failure"
-#define THROTTLE_ADDR_MAX	64	/* "ffff:...:ffff/64" and a NUL */
+#define THROTTLE_NAME_MAX	150	/* characters: auth_user.username */
 #define THROTTLE_PURGE_EVERY	16	/* failures between purges */
 #define THROTTLE_PURGE_BATCH	64	/* rows per opportunistic purge */
 
 /* What the database holds for one login attempt, on its clock. */
 struct throttle_counts {
 	long long	 now;		/* seconds since the epoch */
-	long long	 user_n;	/* failures of the username in the window */
+	long long	 user_n;	/* attempts of the key in the window */
 	long long	 user_oldest;	/* the oldest of them (0: none) */
+	long long	 user_seq;	/* the key's largest seq (0: none) */
 	long long	 addr_n;	/* failures of the address in the window */
 	long long	 addr_oldest;
 };
@@ -42,46 +44,20 @@ struct throttle_counts {
 struct throttle {
 	const struct cfg *cfg;		/* borrowed */
 	struct db	*db;		/* borrowed */
-	int		 lookup;	/* the user row and both counts */
-	int		 insert;	/* one failure */
-	int		 reset;		/* a success: the username's count */
-	int		 reset_login;	/* the same, with the users UPDATE */
+	int		 claim;		/* an attempt, before its hash */
+	int		 reset;		/* a success: its key's rows */
 	int		 purge;		/* rows out of the window */
+	int		 addr_count;	/* an address's rows (register) */
+	int		 addr_add;	/* one registration */
 	unsigned	 failures;	/* recorded since the last purge */
-	char		 sql[5][1024];
 };
 
 /*
- * Registers the statements on db for cfg's users table and limits
- * (both borrowed for t's life).  SVC_NOMEM when db has no room.
+ * Registers the statements on db for cfg's limits (both borrowed for
+ * t's life).  SVC_NOMEM when db has no room.
  */
 enum svc_err	 throttle_init(struct throttle *t, const struct cfg *cfg,
 		    struct db *db);
-
-/*
- * The client address that failures are counted under, into out
- * (THROTTLE_ADDR_MAX bytes): remote_addr (REMOTE_ADDR), unless it is
- * one of cfg's trusted_proxies and forwarded (the proxy_header's
- * value) is set; then the right-most hop of forwarded that is not a
- * trusted proxy (a hop that does not parse ends the walk at the hop
- * before it).  IPv4 addresses come out as "192.0.2.1"; IPv6 ones as
- * their /64, "2001:db8:1:2::/64", since one host commonly holds a
- * whole /64; IPv4-mapped IPv6 addresses as IPv4.  A missing or
- * malformed remote_addr gives "unknown".  Never fails.
- */
-void		 throttle_address(const struct cfg *cfg,
-		    const char *remote_addr, const char *forwarded,
-		    char *out, size_t outsz);
-
-/*
- * Looks up the user named username (as users_by_name does) and, in the
- * same statement, the failures of username and addr in the window.
- * SVC_OK: u holds the user; SVC_NOTFOUND: no such user (u is zeroed);
- * c is valid in both cases.  SVC_DB when the database failed.
- */
-enum svc_err	 throttle_lookup(struct throttle *t, const char *username,
-		    const char *addr, struct user *u,
-		    struct throttle_counts *c);
 
 /*
  * 0 when c allows a login attempt, else the seconds until it will
@@ -92,22 +68,41 @@ long long	 throttle_wait(const struct cfg *cfg,
 		    const struct throttle_counts *c);
 
 /*
- * Records a failed attempt of username from addr.  Every
- * THROTTLE_PURGE_EVERY failures of this process, it also deletes up to
- * THROTTLE_PURGE_BATCH rows that left the window (one more statement).
+ * Records an attempt from addr before its password is hashed, under
+ * the key of a known user (user_id > 0, name ignored) or of the name
+ * (len bytes, user_id 0), as number seq: one more than the c.user_seq
+ * that the attempt's lookup read.  SVC_CONFLICT when a concurrent
+ * attempt (or, after a lost reply, this one's own first send) recorded
+ * that number first: this attempt must then not be hashed, which is
+ * what makes the limit exact;
+ * SVC_DB when the database failed.
  */
-enum svc_err	 throttle_failed(struct throttle *t, const char *username,
-		    const char *addr);
+enum svc_err	 throttle_claim(struct throttle *t, long long user_id,
+		    const char *name, size_t len, const char *addr,
+		    long long seq);
 
 /*
- * A success of user id, typed as username, whose count was not zero:
- * resets that count and, in the same statement, does what
- * users_logged_in does (last_login when touch, the password when
- * new_hash is not NULL).  When neither is asked for, only the failure
- * table is written (a read-only users table stays untouched).
+ * After an attempt that failed: every THROTTLE_PURGE_EVERY of them in
+ * this process, deletes up to THROTTLE_PURGE_BATCH rows that left the
+ * window (one statement; its failure is only logged).
  */
-enum svc_err	 throttle_succeeded(struct throttle *t, const char *username,
-		    long long id, int touch, const char *new_hash);
+void		 throttle_failed(struct throttle *t);
+
+/*
+ * A success of user id: moves its rows out of every window.  Only
+ * the failure table is written; users_logged_in does the same within
+ * its UPDATE of the users table when it has one to make.
+ */
+enum svc_err	 throttle_reset(struct throttle *t, long long id);
+
+/*
+ * A registration from addr: SVC_DENIED with *retry_after set when the
+ * address is over max_failures_per_address (nothing recorded); else
+ * records it against the address (it costs a full hash like a login;
+ * its row has user_id -1, a key no login uses) and returns SVC_OK.  SVC_DB when the database failed.
+ */
+enum svc_err	 throttle_register(struct throttle *t, const char *addr,
+		    long long *retry_after);
 
 /*
  * Deletes at most limit rows that left the window; *n gets the count.
@@ -115,5 +110,17 @@ enum svc_err	 throttle_succeeded(struct throttle *t, const char *username,
  */
 enum svc_err	 throttle_purge(struct throttle *t, unsigned limit,
 		    unsigned long long *n);
+
+/*
+ * SQL for users_login (lib/users.c), which reads a user row and the
+ * counts in one statement.  A key's rows: a known user's by id, an
+ * unknown name's by the name (u is the users row, NULL when unknown).
+ * Parameters: THROTTLE_SQL_KEY one (the name), THROTTLE_SQL_WINDOW one
+ * (the window in seconds).
+ */
+#define THROTTLE_SQL_T		"`" THROTTLE_TABLE "`"
+#define THROTTLE_SQL_KEY	"f.user_id = IFNULL(u.id, 0) AND " \
+				"f.username = IF(u.id IS NULL, LEFT(?, 150), '')"
+#define THROTTLE_SQL_WINDOW	"f.at > UNIX_TIMESTAMP() - ?"
 
 #endif /* THROTTLE_H */

@@ -9,7 +9,18 @@
 
 #include "db.h"
 #include "log.h"
+#include "throttle.h"
 #include "users.h"
+
+/* The columns that fill a struct user, in users_bind_row's order. */
+#define USERS_COLS	"id, is_active, username, email, password"
+#define USERS_NCOLS	5
+
+/* The lengths and flags of one fetched row (see users_bind_row). */
+struct users_row {
+	unsigned long	 len[3];
+	my_bool		 null[3], err[3];
+};
 
 static int
 users_add(struct users *u, int slot, enum db_retry retry, const char *fmt,
@@ -33,27 +44,53 @@ users_init(struct users *u, struct db *db, const char *table)
 	    "SELECT " USERS_COLS " FROM `%s` WHERE username = ?", table);
 	u->by_id = users_add(u, 1, DB_RETRY,
 	    "SELECT " USERS_COLS " FROM `%s` WHERE id = ?", table);
-	/* Setting last_login twice does no harm, so it may be resent. */
-	u->touch = users_add(u, 2, DB_RETRY,
-	    "UPDATE `%s` SET last_login = UTC_TIMESTAMP(6) WHERE id = ?",
-	    table);
-	u->set_pw = users_add(u, 3, DB_RETRY,
-	    "UPDATE `%s` SET password = ?, last_login = IF(?, "
-	    "UTC_TIMESTAMP(6), last_login) WHERE id = ?", table);
+	u->set_pw = users_add(u, 2, DB_RETRY,
+	    "UPDATE `%s` SET password = ? WHERE id = ?", table);
 	/* Django's defaults for a user that signs up (UserManager). */
-	u->insert = users_add(u, 4, DB_ONCE, "INSERT INTO `%s` (password, "
+	u->insert = users_add(u, 3, DB_ONCE, "INSERT INTO `%s` (password, "
 	    "is_superuser, username, first_name, last_name, email, is_staff, "
 	    "is_active, date_joined) VALUES (?, 0, ?, '', '', ?, 0, 1, "
 	    "UTC_TIMESTAMP(6))", table);
-	u->set_active = users_add(u, 5, DB_RETRY, "UPDATE `%s` SET "
+	u->set_active = users_add(u, 4, DB_RETRY, "UPDATE `%s` SET "
 	    "is_active = ? WHERE id = ?", table);
-	if (u->by_name < 0 || u->by_id < 0 || u->touch < 0 || u->set_pw < 0 ||
-	    u->insert < 0 || u->set_active < 0)
+	/*
+	 * The key's counts are correlated subqueries on the LEFT JOINed
+	 * user, so that an unknown name still gets its row of counts.
+	 * Parameters: name, window, name, window, name (the key), addr,
+	 * window, and the name to match (NULL matches no user).
+	 */
+	u->login = users_add(u, 5, DB_RETRY, "SELECT u.id, u.is_active, "
+	    "u.username, u.email, u.password, UNIX_TIMESTAMP(), fa.n, "
+	    "fa.oldest, (SELECT COUNT(*) FROM " THROTTLE_SQL_T " AS f WHERE "
+	    THROTTLE_SQL_KEY " AND " THROTTLE_SQL_WINDOW "), (SELECT "
+	    "IFNULL(MIN(f.at), 0) FROM " THROTTLE_SQL_T " AS f WHERE "
+	    THROTTLE_SQL_KEY " AND " THROTTLE_SQL_WINDOW "), (SELECT "
+	    "IFNULL(MAX(f.seq), 0) FROM " THROTTLE_SQL_T " AS f WHERE "
+	    THROTTLE_SQL_KEY ") FROM (SELECT COUNT(*) AS n, IFNULL(MIN(at), "
+	    "0) AS oldest FROM " THROTTLE_SQL_T " AS f WHERE f.address = ? "
+	    "AND " THROTTLE_SQL_WINDOW ") AS fa LEFT JOIN `%s` AS u ON "
+	    "u.username = ?", table);
+	/*
+	 * The password is written only over the hash that the login read
+	 * (issue 13, 6): a change in between wins.  The user's failure
+	 * rows are joined on its id only.  Setting last_login twice does
+	 * no harm, so it may be resent.  Parameters: touch, new hash,
+	 * id, new hash, old hash.
+	 */
+	u->logged_in = users_add(u, 6, DB_RETRY, "UPDATE `%s` AS u LEFT "
+	    "JOIN " THROTTLE_SQL_T " AS f FORCE INDEX (user_at) ON "
+	    "f.user_id = u.id AND f.username = '' AND f.at > 0 SET f.at = 0, "
+	    "u.last_login = IF(?, UTC_TIMESTAMP(6), u.last_login), "
+	    "u.password = IFNULL(?, u.password) WHERE u.id = ? AND "
+	    "(? IS NULL OR u.password = ?)", table);
+	if (u->by_name < 0 || u->by_id < 0 || u->set_pw < 0 ||
+	    u->insert < 0 || u->set_active < 0 || u->login < 0 ||
+	    u->logged_in < 0)
 		return SVC_NOMEM;
 	return SVC_OK;
 }
 
-void
+static void
 users_bind_row(MYSQL_BIND *res, struct user *out, struct users_row *row)
 {
 	memset(out, 0, sizeof(*out));
@@ -68,7 +105,7 @@ users_bind_row(MYSQL_BIND *res, struct user *out, struct users_row *row)
 	    &row->len[2], &row->null[2], &row->err[2]);
 }
 
-void
+static void
 users_row_done(struct user *out, const struct users_row *row)
 {
 	out->username[row->null[0] ? 0 : row->len[0]] = '\0';
@@ -114,23 +151,75 @@ users_by_id(struct users *u, long long id, struct user *out)
 }
 
 enum svc_err
-users_logged_in(struct users *u, long long id, int touch,
-    const char *new_hash)
+users_login(struct users *u, const char *name, size_t len, int match,
+    const char *addr, long long window, struct user *out,
+    struct throttle_counts *c)
 {
-	MYSQL_BIND p[3];
-	unsigned long len;
+	MYSQL_BIND p[8], res[USERS_NCOLS + 6];
+	struct users_row row;
+	unsigned long nl = (unsigned long)len, al = strlen(addr);
+	my_bool idnull = 0, nomatch = match == 0;
+	enum svc_err rc;
+	int found = 0;
 
-	if (new_hash == NULL) {
-		if (!touch)
-			return SVC_OK;
-		db_bind_ll(&p[0], &id);
-		return db_exec(u->db, u->touch, p, NULL, NULL, NULL);
+	memset(c, 0, sizeof(*c));
+	db_bind_str(&p[0], name, &nl);
+	db_bind_ll(&p[1], &window);
+	db_bind_str(&p[2], name, &nl);
+	db_bind_ll(&p[3], &window);
+	db_bind_str(&p[4], name, &nl);
+	db_bind_str(&p[5], addr, &al);
+	db_bind_ll(&p[6], &window);
+	db_bind_str(&p[7], name, &nl);
+	p[7].is_null = &nomatch;
+	users_bind_row(res, out, &row);
+	res[0].is_null = &idnull;
+	db_bind_ll(&res[USERS_NCOLS], &c->now);
+	db_bind_ll(&res[USERS_NCOLS + 1], &c->addr_n);
+	db_bind_ll(&res[USERS_NCOLS + 2], &c->addr_oldest);
+	db_bind_ll(&res[USERS_NCOLS + 3], &c->user_n);
+	db_bind_ll(&res[USERS_NCOLS + 4], &c->user_oldest);
+	db_bind_ll(&res[USERS_NCOLS + 5], &c->user_seq);
+	if ((rc = db_exec(u->db, u->login, p, res, &found, NULL)) != SVC_OK)
+		return rc;
+	if (!found) {
+		log_warnx("%s: no row", __func__);
+		return SVC_DB;
 	}
-	len = strlen(new_hash);
-	db_bind_str(&p[0], new_hash, &len);
-	db_bind_int(&p[1], &touch);
+	if (idnull) {
+		users_clear(out);
+		memset(out, 0, sizeof(*out));
+		return SVC_NOTFOUND;
+	}
+	users_row_done(out, &row);
+	return SVC_OK;
+}
+
+enum svc_err
+users_logged_in(struct users *u, long long id, int touch,
+    const char *old_hash, const char *new_hash)
+{
+	MYSQL_BIND p[5];
+	unsigned long nl = new_hash != NULL ? strlen(new_hash) : 0;
+	unsigned long ol = strlen(old_hash);
+	unsigned long long n = 0;
+	my_bool nnull = new_hash == NULL;
+	enum svc_err rc;
+
+	touch = touch != 0;
+	db_bind_int(&p[0], &touch);
+	db_bind_str(&p[1], new_hash != NULL ? new_hash : "", &nl);
+	p[1].is_null = &nnull;
 	db_bind_ll(&p[2], &id);
-	return db_exec(u->db, u->set_pw, p, NULL, NULL, NULL);
+	db_bind_str(&p[3], new_hash != NULL ? new_hash : "", &nl);
+	p[3].is_null = &nnull;
+	db_bind_str(&p[4], old_hash, &ol);
+	if ((rc = db_exec(u->db, u->logged_in, p, NULL, NULL, &n)) != SVC_OK)
+		return rc;
+	/* A new hash always changes the row; none changed: not matched. */
+	if (new_hash != NULL && n == 0)
+		return SVC_NOTFOUND;
+	return SVC_OK;
 }
 
 enum svc_err
@@ -161,16 +250,13 @@ users_insert(struct users *u, const char *username, const char *email,
 enum svc_err
 users_set_password(struct users *u, long long id, const char *hash)
 {
-	MYSQL_BIND p[3];
+	MYSQL_BIND p[2];
 	unsigned long len = strlen(hash);
 	unsigned long long n = 0;
 	enum svc_err rc;
-	int keep = 0;
 
-	/* The login statement, with last_login left alone. */
 	db_bind_str(&p[0], hash, &len);
-	db_bind_int(&p[1], &keep);
-	db_bind_ll(&p[2], &id);
+	db_bind_ll(&p[1], &id);
 	if ((rc = db_exec(u->db, u->set_pw, p, NULL, NULL, &n)) != SVC_OK)
 		return rc;
 	return n == 1 ? SVC_OK : SVC_NOTFOUND;

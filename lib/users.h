@@ -10,6 +10,7 @@
 #include "svc.h"
 
 struct db;
+struct throttle_counts;
 
 /* Column sizes in characters times 4 bytes of utf8mb4, plus NUL. */
 #define USERS_NAME_MAX	(150 * 4 + 1)
@@ -24,32 +25,22 @@ struct user {
 	char		 password[USERS_PW_MAX];	/* the encoded hash */
 };
 
-/* The columns that fill a struct user, in users_bind_row's order. */
-#define USERS_COLS	"id, is_active, username, email, password"
-#define USERS_NCOLS	5
-
-/* The lengths and flags of one fetched row (see users_bind_row). */
-struct users_row {
-	unsigned long	 len[3];
-	my_bool		 null[3], err[3];
-};
-
 /*
- * Statement ids within the process's db handle.  All are registered by
- * users_init, before the first connection: a statement registered
- * later is prepared on first use, and lib/db.c does not notice a dead
- * connection when that prepare fails (XXX in account.h).
+ * Statement ids within the process's db handle, registered by
+ * users_init.  Every statement on the users table is here, the login's
+ * two included (they also read or reset lib/throttle.h's counts).
  */
 struct users {
 	struct db	*db;
 	const char	*table;		/* borrowed: the config's */
 	int		 by_name;
 	int		 by_id;
-	int		 touch;		/* last_login */
-	int		 set_pw;
+	int		 set_pw;	/* jwtauth-admin passwd */
 	int		 insert;	/* registration, createuser */
 	int		 set_active;	/* activate, deactivate */
-	char		 sql[6][512];
+	int		 login;		/* the user row and its counts */
+	int		 logged_in;	/* last_login, re-hash, reset */
+	char		 sql[7][1536];
 };
 
 /*
@@ -64,11 +55,27 @@ enum svc_err	 users_by_name(struct users *u, const char *username,
 enum svc_err	 users_by_id(struct users *u, long long id, struct user *out);
 
 /*
- * After a successful login: sets last_login to now when touch is set,
- * and the password to new_hash when it is not NULL.  One statement.
+ * The login's lookup, in one statement: the user named name (len
+ * bytes, as users_by_name finds it) unless match is 0, and the counts
+ * of lib/throttle.h for its key (the user's id, else the name cut to
+ * 150 characters) and for addr within window seconds.  SVC_OK: out
+ * holds the user; SVC_NOTFOUND: no such user, or match was 0 (out is
+ * zeroed); c is valid in both cases.  SVC_DB when the database failed.
+ */
+enum svc_err	 users_login(struct users *u, const char *name, size_t len,
+		    int match, const char *addr, long long window,
+		    struct user *out, struct throttle_counts *c);
+
+/*
+ * After a successful login of user id, in one statement: resets its
+ * throttle count, sets last_login to now when touch is set and, when
+ * new_hash is not NULL, the password to new_hash, but only if the
+ * stored hash is still old_hash: a password changed since the lookup
+ * is never overwritten, and then the answer is SVC_NOTFOUND (nothing
+ * written).  Needs touch or new_hash (else see throttle_reset).
  */
 enum svc_err	 users_logged_in(struct users *u, long long id, int touch,
-		    const char *new_hash);
+		    const char *old_hash, const char *new_hash);
 
 /*
  * Adds an active user (not staff, not superuser) with the encoded hash;
@@ -94,15 +101,6 @@ typedef int	(*users_each)(void *arg, long long id, const char *username,
  * For the admin tool: a text query of the whole table.
  */
 enum svc_err	 users_list(struct users *u, users_each each, void *arg);
-
-/*
- * For statements that select USERS_COLS first (lib/throttle.c): binds
- * res[0 .. USERS_NCOLS - 1] to out (zeroed), and after a fetch
- * terminates its strings.
- */
-void		 users_bind_row(MYSQL_BIND *res, struct user *out,
-		    struct users_row *row);
-void		 users_row_done(struct user *out, const struct users_row *row);
 
 /* Wipes the password hash from out. */
 void		 users_clear(struct user *out);

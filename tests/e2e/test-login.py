@@ -1,13 +1,18 @@
 #!/usr/bin/python3
-"""POST /api/login over HTTP: every status the contract gives it."""
+"""POST /api/login over HTTP: every status the contract gives it, the
+re-hash on login and its race with a password change (issue 13, 6)."""
 import base64
+import hashlib
 import json
+import os
+import subprocess
+import time
 import urllib.parse
 
 import jwt
 
 from e2e import (ok, done, post, request, login, is_json_error, create_user,
-                 secret, sql, now)
+                 secret, sql, now, bearer, VAR)
 
 # 200, with the contract's body, headers and claims.
 r = login()
@@ -103,5 +108,65 @@ for name, body in (('array', '[1, 2]'), ('string', '"alice"'), ('number', '42'),
     r = post('/api/login', body, {'Content-Type': 'application/json'})
     ok(r.status == 422 and isinstance((r.json() or {}).get('detail'), list),
        f'login: JSON {name} (not an object) gets 422', r)
+
+# The re-hash on login (issue 13, 6).  An old 1,000-iteration hash is
+# re-hashed to the policy, and the token's fingerprint is of the hash
+# now stored: the token works at once.
+TAG = f'{os.getpid() % 100000}{int(time.time()) % 100000}'
+UP = f'upgrade-{TAG}'
+create_user(UP, 'upgrade-pass-1')
+
+
+def old_hash(password, iterations=1000):
+    dk = hashlib.pbkdf2_hmac('sha256', password.encode(), b'oldsalt', iterations)
+    return f'pbkdf2_sha256${iterations}$oldsalt${base64.b64encode(dk).decode()}'
+
+
+def stored(name):
+    return sql(f"SELECT password FROM auth_user WHERE username = '{name}'")[0]
+
+
+sql(f"UPDATE auth_user SET password = '{old_hash('upgrade-pass-1')}' "
+    f"WHERE username = '{UP}'")
+r = login(UP, 'upgrade-pass-1')
+ok(r.status == 200 and stored(UP).startswith('pbkdf2_sha256$')
+   and not stored(UP).startswith('pbkdf2_sha256$1000$'),
+   'upgrade: an old hash is re-hashed on login', r)
+tok = (r.json() or {}).get('access_token', '')
+r = request('GET', '/api/profile', headers=bearer(tok))
+ok(r.status == 200, "upgrade: the token's fingerprint is of the new hash (profile 200)", r)
+
+# A password change racing that login: the change holds the row (a
+# transaction of another client) while the login reads the old hash,
+# verifies it and tries its re-hash.  The re-hash must not overwrite
+# the change, and the login, whose password is no longer the user's,
+# must not succeed.
+sql(f"UPDATE auth_user SET password = '{old_hash('upgrade-pass-1')}' "
+    f"WHERE username = '{UP}'")
+sql(f"DELETE FROM jwtauth_login_failure WHERE user_id = "
+    f"(SELECT id FROM auth_user WHERE username = '{UP}')")
+changed = old_hash('changed-pass-2', 1001)
+change = subprocess.Popen(
+    ['mariadb', '--no-defaults', '-S', os.path.join(VAR, 'run', 'mysqld.sock'),
+     '-uroot', '-N', '-B', 'jwtauth'], stdin=subprocess.PIPE, text=True,
+    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+change.stdin.write(f"BEGIN; UPDATE auth_user SET password = '{changed}' "
+                   f"WHERE username = '{UP}'; SELECT SLEEP(2); COMMIT;\n")
+change.stdin.flush()
+time.sleep(0.5)     # the change holds the row lock now
+t = time.monotonic()
+r = login(UP, 'upgrade-pass-1')
+waited = time.monotonic() - t
+change.stdin.close()
+change.wait(timeout=30)
+ok(waited > 0.8, f'upgrade race: the re-hash waited for the change ({waited:.2f} s)')
+ok(stored(UP) == changed, 'upgrade race: the changed password is kept, not overwritten',
+   stored(UP))
+ok(r.status == 401, 'upgrade race: the login with the old password is refused', r)
+r = login(UP, 'changed-pass-2')
+ok(r.status == 200, 'upgrade race: the changed password logs in', r)
+sql(f"DELETE FROM jwtauth_login_failure WHERE user_id = "
+    f"(SELECT id FROM auth_user WHERE username = '{UP}')")
+sql(f"DELETE FROM auth_user WHERE username = '{UP}'")
 
 done()

@@ -1,7 +1,9 @@
 /*
  * test-account.c: the login check against a real MariaDB: good and bad
  * passwords, unknown, inactive and unusable users, malformed hashes,
- * the hash upgrade on login and last_login.
+ * the hash upgrade on login and last_login, look-alike names sharing a
+ * user's lockout, over-costly hashes, and a re-hash racing a password
+ * change.
  *
  * Reads the config from $JWTAUTH_CONFIG; skips without one (make check
  * runs it with the stack up).  Uses its own cheap policy (the config's
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "account.h"
@@ -18,6 +21,7 @@
 #include "db.h"
 #include "log.h"
 #include "pw.h"
+#include "throttle.h"
 #include "users.h"
 #include "dbtest.h"
 #include "tap.h"
@@ -27,6 +31,7 @@
 static struct cfg	 cfg;
 static struct db	*db;
 static struct users	 users;
+static struct throttle	 thr;
 static struct account	 acc;
 static char		 addr[64];	/* "unit-<pid>": our failures' key */
 static struct pw_policy	 policy;
@@ -136,7 +141,25 @@ get(const char *what, struct stored *s)
 		s->password[pnull ? 0 : plen] = '\0';
 }
 
-/* account_login with config c (the account borrows it for the call). */
+/*
+ * account_login with config c (the account borrows it for the call),
+ * keeping the failures (and the wait in *wait) when keep is set.
+ */
+static enum svc_err
+login_keep(const struct cfg *c, const char *name, size_t nlen,
+    const char *password, size_t len, struct user *u, int keep,
+    long long *wait)
+{
+	enum svc_err rc;
+
+	acc.cfg = thr.cfg = c;
+	rc = account_login(&acc, name, nlen, password, len, addr, u, wait);
+	acc.cfg = thr.cfg = &cfg;
+	if (!keep)
+		clear_failures();
+	return rc;
+}
+
 static enum svc_err
 login_len(const struct cfg *c, const char *name, const char *password,
     size_t len, struct user *u)
@@ -144,12 +167,9 @@ login_len(const struct cfg *c, const char *name, const char *password,
 	long long wait = 0;
 	enum svc_err rc;
 
-	acc.cfg = acc.throttle.cfg = c;
-	rc = account_login(&acc, name, password, len, addr, u, &wait);
-	acc.cfg = acc.throttle.cfg = &cfg;
+	rc = login_keep(c, name, strlen(name), password, len, u, 0, &wait);
 	if (wait != 0)
 		printf("# throttled for %lld s\n", wait);
-	clear_failures();
 	return rc;
 }
 
@@ -336,12 +356,199 @@ test_upgrade(void)
 	    "inactive: neither re-hashed nor touched");
 }
 
+/* account_name_ok: which names may log in at all (no database). */
+static void
+test_names(void)
+{
+	static const struct {
+		const char	*name;
+		size_t		 len;
+		int		 want;
+		const char	*what;
+	} cases[] = {
+		{ "alice", 5, 1, "a plain name" },
+		{ "", 0, 1, "the empty name (it matches no one)" },
+		{ "alice ", 6, 1, "a trailing space (it finds alice: shares "
+		    "her count)" },
+		{ "ali\x01" "ce", 6, 0, "U+0001" },
+		{ "ali\0ce", 6, 0, "U+0000" },
+		{ "alice\x7f", 6, 0, "U+007F" },
+		{ "alice\xc2\x85", 7, 0, "U+0085 (C1 control)" },
+		{ "ali\xc2\xad" "ce", 7, 0, "U+00AD soft hyphen (Cf)" },
+		{ "ali\xe2\x80\x8b" "ce", 8, 0, "U+200B zero width space (Cf)" },
+		{ "\xef\xbb\xbf" "alice", 8, 0, "U+FEFF (Cf)" },
+		{ "alice\xf3\xa0\x80\x81", 9, 0, "U+E0001 language tag (Cf)" },
+		{ "ali\xff" "ce", 6, 0, "invalid UTF-8" },
+		{ "\xc0\xaf", 2, 0, "an overlong form" },
+		{ "\xed\xa0\x80", 3, 0, "a surrogate" },
+		{ "j\xc3\xb6rg", 5, 1, "U+00F6 is a letter" },
+	};
+	char big[4 * 151 + 1];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ok(account_name_ok(cases[i].name, cases[i].len) ==
+		    cases[i].want, "account_name_ok: %s", cases[i].what);
+	memset(big, 'a', 150);
+	is_int(account_name_ok(big, 150), 1,
+	    "account_name_ok: 150 characters");
+	big[150] = ' ';
+	is_int(account_name_ok(big, 151), 0,
+	    "account_name_ok: 151 characters (a padded name) refused");
+	for (i = 0; i < 150; i++)
+		memcpy(big + 2 * i, "\xc3\xa9", 2);
+	is_int(account_name_ok(big, 300), 1,
+	    "account_name_ok: 150 two-byte characters (characters, not "
+	    "bytes)");
+	memcpy(big + 300, "\xc3\xa9", 2);
+	is_int(account_name_ok(big, 302), 0,
+	    "account_name_ok: 151 two-byte characters refused");
+}
+
+/*
+ * Issue 13, 6: the re-hash on login must not overwrite a password
+ * changed since the lookup.  users_logged_in with a stale hash writes
+ * nothing and says so.
+ */
+static void
+test_race(void)
+{
+	struct pw_policy other = policy;
+	struct user u;
+	struct stored s;
+	char name[128], old[PW_ENCODED_MAX], changed[PW_ENCODED_MAX];
+	char fresh[PW_ENCODED_MAX];
+
+	other.iterations = policy.iterations + 700;
+	name_of(name, sizeof(name), "race");
+	if (!ok(add_user_pw("race", &other, 1, old) == 0 &&
+	    users_by_name(&users, name, &u) == SVC_OK &&
+	    pw_make("changed password", 16, &policy, changed,
+	    sizeof(changed)) == SVC_OK &&
+	    pw_make(PASSWORD, strlen(PASSWORD), &policy, fresh,
+	    sizeof(fresh)) == SVC_OK, "upgrade race: a user and three hashes"))
+		return;
+	/* The password changes after the login read old. */
+	is_int(users_set_password(&users, u.id, changed), SVC_OK,
+	    "upgrade race: the password changes");
+	is_int(users_logged_in(&users, u.id, 1, old, fresh), SVC_NOTFOUND,
+	    "upgrade race: the re-hash of the stale hash: SVC_NOTFOUND");
+	get("race", &s);
+	ok(strcmp(s.password, changed) == 0,
+	    "upgrade race: the changed password is kept, not overwritten");
+	is_int(users_logged_in(&users, u.id, 1, changed, fresh), SVC_OK,
+	    "upgrade race: over the hash actually stored: SVC_OK");
+	get("race", &s);
+	ok(strcmp(s.password, fresh) == 0,
+	    "upgrade race: then the new hash is stored");
+	is_int(users_logged_in(&users, u.id, 1, old, NULL), SVC_OK,
+	    "no re-hash: last_login alone needs no hash check");
+	users_clear(&u);
+}
+
+/* Issue 13, 5: a stored hash over 4 times the policy is not computed. */
+static void
+test_costly(void)
+{
+	struct pw_policy four = policy, over = policy;
+	unsigned factor = cfg.pw_max_cost_factor;
+	struct user u;
+	long long t0;
+
+	four.iterations = policy.iterations * factor;
+	over.iterations = four.iterations + 1;
+	ok(add_user_pw("cost-four", &four, 1, NULL) == 0 &&
+	    add_user_pw("cost-over", &over, 1, NULL) == 0 &&
+	    add_user("cost-huge", "pbkdf2_sha256$100000000$salt$"
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", 1) == 0 &&
+	    add_user("cost-argon2", "argon2$argon2id$v=19$m=262144,t=16,p=1$"
+	    "c2FsdHNhbHRzYWx0c2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+	    1) == 0, "add users hashed at %u and %u times the policy, and two "
+	    "hostile rows", factor, factor + 1);
+	is_int(login(&cfg, "cost-four", PASSWORD, &u), SVC_OK,
+	    "a hash at max_cost_factor times the policy verifies");
+	users_clear(&u);
+	is_int(login(&cfg, "cost-over", PASSWORD, &u), SVC_DENIED,
+	    "a hash over max_cost_factor times the policy: SVC_DENIED, "
+	    "right password or not");
+	t0 = (long long)time(NULL);
+	is_int(login(&cfg, "cost-huge", PASSWORD, &u), SVC_DENIED,
+	    "pbkdf2 at 100,000,000 iterations: SVC_DENIED");
+	is_int(login(&cfg, "cost-argon2", PASSWORD, &u), SVC_DENIED,
+	    "argon2 at m=256 MiB, t=16: SVC_DENIED");
+	ok((long long)time(NULL) - t0 < 5,
+	    "hostile hashes are not computed (both in under 5 s)");
+}
+
+/*
+ * Issue 13, 4: failures of a known user are counted by its id, so that
+ * every spelling that finds it shares one lockout, and names that the
+ * collation would match but that hold control or format characters,
+ * or are too long, never log in.
+ */
+static void
+test_lookalike(void)
+{
+	static const char *const spellings[] = {
+		"LOOK", "look ", "lo\x01ok", "lo\xc2\xadok", "lo\xe2\x80\x8bok",
+	};
+	struct user u;
+	char name[128], alt[128], padded[256];
+	long long wait;
+	size_t i, n;
+	enum svc_err rc;
+
+	if (!ok(add_user_pw("look", &policy, 1, NULL) == 0,
+	    "add a user for look-alike names"))
+		return;
+	/* Five failures, each under another spelling that finds the user. */
+	for (i = 0; i < 5; i++) {
+		name_of(alt, sizeof(alt), i % 2 ? "LOOK" : "look ");
+		rc = login_keep(&cfg, alt, strlen(alt), "wrong", 5, &u, 1,
+		    &wait);
+		ok(rc == SVC_DENIED, "look-alike failure %zu: SVC_DENIED",
+		    i + 1);
+	}
+	name_of(name, sizeof(name), "look");
+	rc = login_keep(&cfg, name, strlen(name), PASSWORD, strlen(PASSWORD),
+	    &u, 1, &wait);
+	ok(rc == SVC_DENIED && wait > 0, "failures under case and space "
+	    "variants lock the user itself out (wait %lld s)", wait);
+	for (i = 0; i < sizeof(spellings) / sizeof(spellings[0]); i++) {
+		name_of(alt, sizeof(alt), spellings[i]);
+		rc = login_keep(&cfg, alt, strlen(alt), PASSWORD,
+		    strlen(PASSWORD), &u, 1, &wait);
+		ok(rc == SVC_DENIED, "locked out: the right password as "
+		    "look-alike #%zu is refused", i);
+	}
+	n = (size_t)snprintf(padded, sizeof(padded), "%s%*s", name,
+	    (int)(151 - strlen(name)), "");
+	rc = login_keep(&cfg, padded, n, PASSWORD, strlen(PASSWORD), &u, 1,
+	    &wait);
+	is_int(rc, SVC_DENIED, "locked out: a padded 151-character name is "
+	    "refused");
+	clear_failures();
+	/* Unlocked, refused names still never log in. */
+	for (i = 2; i < sizeof(spellings) / sizeof(spellings[0]); i++) {
+		name_of(alt, sizeof(alt), spellings[i]);
+		ok(login_len(&cfg, alt, PASSWORD, strlen(PASSWORD), &u) ==
+		    SVC_DENIED, "unlocked: look-alike #%zu with a control or "
+		    "format character is refused", i);
+	}
+	is_int(login_keep(&cfg, padded, n, PASSWORD, strlen(PASSWORD), &u, 0,
+	    &wait), SVC_DENIED, "unlocked: the padded long name is refused");
+	is_int(login(&cfg, "look", PASSWORD, &u), SVC_OK,
+	    "unlocked: the name itself logs in");
+	users_clear(&u);
+}
+
 static void
 test_down(void)
 {
 	struct cfg bad = cfg;	/* shallow: never freed */
 	struct db *down;
 	struct users du;
+	struct throttle dt;
 	struct account da;
 	struct user u;
 	long long wait = 0;
@@ -350,12 +557,13 @@ test_down(void)
 	bad.db_socket = "/nonexistent/mysqld.sock";
 	if (db_new(&down, &bad) != SVC_OK ||
 	    users_init(&du, down, bad.users_table) != SVC_OK ||
-	    account_init(&da, &bad, &policy, down, &du) != SVC_OK) {
+	    throttle_init(&dt, &bad, down) != SVC_OK) {
 		ok(0, "a handle on no database");
 		db_free(down);
 		return;
 	}
-	is_int(account_login(&da, "alice", PASSWORD, strlen(PASSWORD), addr,
+	account_init(&da, &bad, &policy, &du, &dt);
+	is_int(account_login(&da, "alice", 5, PASSWORD, strlen(PASSWORD), addr,
 	    &u, &wait), SVC_DB,
 	    "database unreachable: SVC_DB, not SVC_DENIED");
 	db_free(down);
@@ -394,8 +602,8 @@ main(void)
 		return tap_done();
 	}
 	is_int(users_init(&users, db, cfg.users_table), SVC_OK, "users_init");
-	is_int(account_init(&acc, &cfg, &policy, db, &users), SVC_OK,
-	    "account_init");
+	is_int(throttle_init(&thr, &cfg, db), SVC_OK, "throttle_init");
+	account_init(&acc, &cfg, &policy, &users, &thr);
 	add_stmts();
 	if (!is_int(db_connect(db), SVC_OK, "db_connect to the configured "
 	    "database (is the stack up?)")) {
@@ -404,8 +612,12 @@ main(void)
 		return tap_done();
 	}
 
+	test_names();
 	test_plain();
 	test_upgrade();
+	test_race();
+	test_costly();
+	test_lookalike();
 	test_down();
 	cleanup();
 

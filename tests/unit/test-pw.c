@@ -11,6 +11,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "log.h"
@@ -655,6 +656,147 @@ test_make(void)
 	    "make small buffer refused");
 }
 
+/* CPU time of this process in ns: the machine's other load is not ours. */
+static long long
+cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* The CPU time of pw_dummy(password, len, p), the least of three. */
+static long long
+dummy_ns(const char *password, size_t len, const struct pw_policy *p)
+{
+	long long best = -1, t;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		t = cpu_ns();
+		pw_dummy(password, len, p);
+		t = cpu_ns() - t;
+		if (best < 0 || t < best)
+			best = t;
+	}
+	return best;
+}
+
+/*
+ * pw_dummy does the policy's work for every writable algorithm: a cost
+ * 16 or more times higher takes at least 4 times as long.  A dummy that
+ * skipped the work, or used another cost, would fail.
+ */
+static void
+test_dummy_work(void)
+{
+	struct pw_policy lo, hi;
+	long long a, b;
+
+	pw_policy_init(&lo, PW_PBKDF2_SHA256, 1000);
+	pw_policy_init(&hi, PW_PBKDF2_SHA256, 32000);
+	a = dummy_ns("x", 1, &lo);
+	b = dummy_ns("x", 1, &hi);
+	ok(b >= 4 * a, "pw_dummy pbkdf2_sha256: 32000 iterations cost more "
+	    "than 1000 (%lld vs %lld us)", b / 1000, a / 1000);
+	lo.alg = hi.alg = PW_PBKDF2_SHA1;
+	a = dummy_ns("x", 1, &lo);
+	b = dummy_ns("x", 1, &hi);
+	ok(b >= 4 * a, "pw_dummy pbkdf2_sha1: the same (%lld vs %lld us)",
+	    b / 1000, a / 1000);
+	pw_policy_init(&lo, PW_ARGON2, 1000);
+	lo.argon2_m = 8, lo.argon2_t = 1, lo.argon2_p = 1;
+	hi = lo;
+	hi.argon2_m = 4096;
+	a = dummy_ns("x", 1, &lo);
+	b = dummy_ns("x", 1, &hi);
+	ok(b >= 4 * a, "pw_dummy argon2: m=4 MiB costs more than m=8 KiB "
+	    "(%lld vs %lld us)", b / 1000, a / 1000);
+	pw_policy_init(&lo, PW_SCRYPT, 1000);
+	lo.scrypt_n = 16, lo.scrypt_p = 1;
+	hi = lo;
+	hi.scrypt_n = 4096;
+	a = dummy_ns("x", 1, &lo);
+	b = dummy_ns("x", 1, &hi);
+	ok(b >= 4 * a, "pw_dummy scrypt: n=4096 costs more than n=16 "
+	    "(%lld vs %lld us)", b / 1000, a / 1000);
+	pw_policy_init(&lo, PW_BCRYPT, 1000);
+	lo.bcrypt_cost = 4;
+	hi = lo;
+	hi.bcrypt_cost = 8;
+	a = dummy_ns("x", 1, &lo);
+	b = dummy_ns("x", 1, &hi);
+	ok(b >= 4 * a, "pw_dummy bcrypt: cost 8 costs more than 4 "
+	    "(%lld vs %lld us)", b / 1000, a / 1000);
+	b = dummy_ns("a\0b", 3, &hi);
+	ok(b >= 4 * a, "pw_dummy bcrypt: a password holding NUL costs the "
+	    "work too (%lld vs %lld us)", b / 1000, a / 1000);
+	lo.alg = hi.alg = PW_BCRYPT_SHA256;
+	a = dummy_ns("x", 1, &lo);
+	b = dummy_ns("x", 1, &hi);
+	ok(b >= 4 * a, "pw_dummy bcrypt_sha256: cost 8 costs more than 4 "
+	    "(%lld vs %lld us)", b / 1000, a / 1000);
+}
+
+/* pw_over_cost: issue 13, 5.  Each family against its policy, times 4. */
+static void
+test_cost(void)
+{
+	struct pw_policy pol;
+	struct pw_parsed pp;
+
+	pw_policy_init(&pol, PW_PBKDF2_SHA256, 20000);
+	memset(&pp, 0, sizeof(pp));
+	pp.alg = PW_PBKDF2_SHA256;
+	pp.iterations = 80000;
+	is_int(pw_over_cost(&pp, &pol, 4), 0, "cost: pbkdf2 at 4 times");
+	pp.iterations = 80001;
+	is_int(pw_over_cost(&pp, &pol, 4), 1, "cost: pbkdf2 over 4 times");
+	is_int(pw_over_cost(&pp, &pol, 5), 0, "cost: a factor of 5 allows it");
+	pp.alg = PW_PBKDF2_SHA1;
+	pp.iterations = 100000000;
+	is_int(pw_over_cost(&pp, &pol, 4), 1,
+	    "cost: pbkdf2_sha1 at 100,000,000 iterations");
+	/* Under an argon2 policy, pbkdf2 still compares with its iterations. */
+	pw_policy_init(&pol, PW_ARGON2, 20000);
+	pp.iterations = 80000;
+	is_int(pw_over_cost(&pp, &pol, 4), 0,
+	    "cost: pbkdf2 against pbkdf2_iterations under another policy");
+	memset(&pp, 0, sizeof(pp));
+	pp.alg = PW_ARGON2;
+	pp.argon2_m = PW_ARGON2_DEFAULT_M;
+	pp.argon2_t = 4 * PW_ARGON2_DEFAULT_T;
+	pp.argon2_p = 8;
+	is_int(pw_over_cost(&pp, &pol, 4), 0, "cost: argon2 at 4 times m*t");
+	pp.argon2_t++;
+	is_int(pw_over_cost(&pp, &pol, 4), 1, "cost: argon2 over 4 times");
+	memset(&pp, 0, sizeof(pp));
+	pp.alg = PW_SCRYPT;
+	pp.scrypt_n = 4 * PW_SCRYPT_DEFAULT_N;
+	pp.scrypt_r = PW_SCRYPT_DEFAULT_R;
+	pp.scrypt_p = PW_SCRYPT_DEFAULT_P;
+	is_int(pw_over_cost(&pp, &pol, 4), 0, "cost: scrypt at 4 times");
+	pp.scrypt_p++;
+	is_int(pw_over_cost(&pp, &pol, 4), 1, "cost: scrypt over 4 times");
+	memset(&pp, 0, sizeof(pp));
+	pp.alg = PW_CRYPT_BCRYPT;
+	pp.cost = PW_BCRYPT_DEFAULT_COST + 2;
+	is_int(pw_over_cost(&pp, &pol, 4), 0, "cost: bcrypt 2 steps up (4x)");
+	pp.cost++;
+	is_int(pw_over_cost(&pp, &pol, 4), 1, "cost: bcrypt 3 steps up (8x)");
+	memset(&pp, 0, sizeof(pp));
+	pp.alg = PW_CRYPT_SHA512;
+	pp.iterations = 20000;
+	is_int(pw_over_cost(&pp, &pol, 4), 0, "cost: $6$ at 20,000 rounds");
+	pp.iterations = 20001;
+	is_int(pw_over_cost(&pp, &pol, 4), 1,
+	    "cost: $6$ over 4 times its default 5,000 rounds");
+	memset(&pp, 0, sizeof(pp));
+	pp.alg = PW_UNUSABLE;
+	is_int(pw_over_cost(&pp, &pol, 4), 0, "cost: an unusable hash: none");
+}
+
 static void
 test_dummy(void)
 {
@@ -683,8 +825,8 @@ test_dummy(void)
 	pw_dummy("a\0b", 3, &p);
 	p.alg = PW_BCRYPT_SHA256;
 	pw_dummy("x", 1, &p);
-	ok(1, "pw_dummy returns for every writable algorithm");
 	is_int(nwarn, before, "pw_dummy logs nothing");
+	test_dummy_work();
 }
 
 int
@@ -695,6 +837,7 @@ main(void)
 	/* The programs hash under this set-up: so do the tests. */
 	ok(app_openssl_init() == 0, "app_openssl_init");
 	test_vectors();
+	test_cost();
 	test_unusable();
 	test_malformed();
 	test_parse();

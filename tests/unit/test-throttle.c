@@ -1,9 +1,9 @@
 /*
- * test-throttle.c: lib/throttle.c.  The client address (trusted
- * proxies, the header walk, IPv6 /64s) and the wait need no database;
- * the counts, failures, resets and purges run against a real MariaDB
- * and skip without $JWTAUTH_CONFIG.  Rows are keyed "unit-<pid>-thr-..."
- * and deleted at the end.
+ * test-throttle.c: lib/throttle.c.  The wait needs no database; the
+ * counts (read by users_login), claims, resets, registrations and
+ * purges run against a real MariaDB and skip without $JWTAUTH_CONFIG.
+ * Rows are keyed "unit-<pid>-thr-..." (or that address) and deleted at
+ * the end.  (The client address is lib/addr.c: test-addr.c.)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,73 +16,6 @@
 #include "throttle.h"
 #include "users.h"
 #include "tap.h"
-
-static const char proxies[] =
-    "[login]\n"
-    "trusted_proxies = 127.0.0.1, 10.0.0.0/8, ::1, fd00::/8\n";
-
-static const struct addr_case {
-	const char	*name;
-	const char	*remote, *header;
-	const char	*want;
-} addr_cases[] = {
-	{ "no proxy: REMOTE_ADDR", "192.0.2.7", NULL, "192.0.2.7" },
-	{ "untrusted peer: header ignored", "192.0.2.7", "198.51.100.1",
-	  "192.0.2.7" },
-	{ "trusted peer: the header's hop", "127.0.0.1", "198.51.100.1",
-	  "198.51.100.1" },
-	{ "trusted peer, no header", "127.0.0.1", NULL, "127.0.0.1" },
-	{ "right-most untrusted hop wins", "127.0.0.1",
-	  "6.6.6.6, 198.51.100.1, 10.1.2.3", "198.51.100.1" },
-	{ "a client's spoofed left hops are ignored", "10.9.9.9",
-	  "1.1.1.1,2.2.2.2,203.0.113.5", "203.0.113.5" },
-	{ "every hop trusted: the left-most", "127.0.0.1",
-	  "10.0.0.1, 10.0.0.2", "10.0.0.1" },
-	{ "garbage hop: the trusted hop after it", "127.0.0.1",
-	  "198.51.100.1, not-an-ip, 10.0.0.5", "10.0.0.5" },
-	{ "empty header", "127.0.0.1", "", "127.0.0.1" },
-	{ "port on an IPv4 hop", "127.0.0.1", "198.51.100.1:4711",
-	  "198.51.100.1" },
-	{ "bracketed IPv6 hop with port", "127.0.0.1",
-	  "[2001:db8:1:2:3:4:5:6]:443", "2001:db8:1:2::/64" },
-	{ "IPv6 peer: its /64", "2001:db8:a:b:c:d:e:f", NULL,
-	  "2001:db8:a:b::/64" },
-	{ "IPv6 trusted network", "fd00::1", "2001:db8::9", "2001:db8::/64" },
-	{ "IPv4-mapped IPv6 is IPv4", "::ffff:192.0.2.9", NULL, "192.0.2.9" },
-	{ "IPv4-mapped trusted proxy", "::ffff:127.0.0.1", "192.0.2.10",
-	  "192.0.2.10" },
-	{ "10.0.0.0/8 does not hold 11.0.0.1", "11.0.0.1", "192.0.2.1",
-	  "11.0.0.1" },
-	{ "no REMOTE_ADDR", NULL, "192.0.2.1", "unknown" },
-	{ "malformed REMOTE_ADDR", "nonsense", NULL, "unknown" },
-};
-
-static void
-test_address(void)
-{
-	struct cfg c, none;
-	char err[256], out[THROTTLE_ADDR_MAX];
-	size_t i;
-
-	memset(&c, 0, sizeof(c));
-	memset(&none, 0, sizeof(none));
-	if (!is_int(cfg_parse(&c, proxies, strlen(proxies), err,
-	    sizeof(err)), SVC_OK, "a config with trusted proxies"))
-		return;
-	for (i = 0; i < sizeof(addr_cases) / sizeof(addr_cases[0]); i++) {
-		throttle_address(&c, addr_cases[i].remote, addr_cases[i].header,
-		    out, sizeof(out));
-		ok(strcmp(out, addr_cases[i].want) == 0, "%s: %s",
-		    addr_cases[i].name, out);
-	}
-	is_int(cfg_parse(&none, "", 0, err, sizeof(err)), SVC_OK,
-	    "the default config");
-	throttle_address(&none, "127.0.0.1", "198.51.100.1", out, sizeof(out));
-	ok(strcmp(out, "127.0.0.1") == 0,
-	    "default: no proxy trusted, the header ignored");
-	cfg_free(&c);
-	cfg_free(&none);
-}
 
 static void
 test_wait(void)
@@ -117,15 +50,16 @@ test_wait(void)
 static struct cfg	 cfg;
 static struct db	*db;
 static struct throttle	 thr;
+static struct users	 users;
 static char		 prefix[64], like[80], addr[64];
-static char sql_ins[512], sql_del[512], sql_get[512];
+static char sql_ins[512], sql_del[512];
 static const char sql_fdel[] = "DELETE FROM " THROTTLE_TABLE
     " WHERE username LIKE ? OR address = ?";
 static const char sql_age[] = "UPDATE " THROTTLE_TABLE
-    " SET at = at - ? WHERE username LIKE ?";
+    " SET at = at - ? WHERE address = ?";
 static const char sql_rows[] = "SELECT COUNT(*) FROM " THROTTLE_TABLE
-    " WHERE username LIKE ?";
-static int s_ins, s_del, s_get, s_fdel, s_age, s_rows;
+    " WHERE address = ?";
+static int s_ins, s_del, s_fdel, s_age, s_rows;
 
 static void
 add_stmts(void)
@@ -138,11 +72,8 @@ add_stmts(void)
 	    "1, UTC_TIMESTAMP(6))", t);
 	snprintf(sql_del, sizeof(sql_del),
 	    "DELETE FROM `%s` WHERE username LIKE ?", t);
-	snprintf(sql_get, sizeof(sql_get), "SELECT last_login IS NOT NULL, "
-	    "password FROM `%s` WHERE username = ?", t);
 	s_ins = db_add(db, sql_ins, DB_ONCE);
 	s_del = db_add(db, sql_del, DB_RETRY);
-	s_get = db_add(db, sql_get, DB_RETRY);
 	s_fdel = db_add(db, sql_fdel, DB_RETRY);
 	s_age = db_add(db, sql_age, DB_RETRY);
 	s_rows = db_add(db, sql_rows, DB_RETRY);
@@ -154,45 +85,72 @@ name_of(char *buf, size_t size, const char *what)
 	snprintf(buf, size, "%s%s", prefix, what);
 }
 
+/* The rows of address a, reset ones included. */
 static long long
-rows_of(const char *pattern)
+rows_of(const char *a)
 {
 	MYSQL_BIND p[1], r[1];
-	unsigned long len = strlen(pattern);
+	unsigned long len = strlen(a);
 	long long n = -1;
 	int found = 0;
 
-	db_bind_str(&p[0], pattern, &len);
+	db_bind_str(&p[0], a, &len);
 	db_bind_ll(&r[0], &n);
 	if (db_exec(db, s_rows, p, r, &found, NULL) != SVC_OK || !found)
 		return -1;
 	return n;
 }
 
-/* Moves the failures of names matching pattern secs into the past. */
+/* Moves the rows of address a secs into the past. */
 static void
-age(const char *pattern, long long secs)
+age(const char *a, long long secs)
 {
 	MYSQL_BIND p[2];
-	unsigned long len = strlen(pattern);
+	unsigned long len = strlen(a);
 
 	db_bind_ll(&p[0], &secs);
-	db_bind_str(&p[1], pattern, &len);
+	db_bind_str(&p[1], a, &len);
 	(void)db_exec(db, s_age, p, NULL, NULL, NULL);
+}
+
+/* users_login of name from a: its status; u wiped. */
+static enum svc_err
+look(const char *name, const char *a, struct throttle_counts *c)
+{
+	struct user u;
+	enum svc_err rc;
+
+	rc = users_login(&users, name, strlen(name), 1, a, cfg.fail_window,
+	    &u, c);
+	users_clear(&u);
+	return rc;
+}
+
+/* One failed attempt of name (user id, or 0) from a, as a login does. */
+static enum svc_err
+fail(const char *name, long long id, const char *a)
+{
+	struct throttle_counts c;
+	enum svc_err rc;
+
+	(void)look(name, a, &c);
+	rc = throttle_claim(&thr, id, name, strlen(name), a, c.user_seq + 1);
+	throttle_failed(&thr);
+	return rc;
 }
 
 static void
 test_db(void)
 {
-	struct throttle_counts c;
+	struct throttle_counts c, c2;
 	struct user u;
-	char name[128], other[128], pat[140], stored[USERS_PW_MAX];
-	MYSQL_BIND p[1], r[2];
-	unsigned long nlen, plen = 0;
-	my_bool pnull = 0, perr = 0;
+	char name[128], other[128], upper[128];
+	unsigned long nlen;
 	unsigned long long purged = 0;
-	int i, last = 0, found = 0;
-	long long id;
+	MYSQL_BIND p[1];
+	long long id, wait;
+	size_t k;
+	int i;
 
 	name_of(name, sizeof(name), "carol");
 	name_of(other, sizeof(other), "nobody");
@@ -200,98 +158,104 @@ test_db(void)
 	db_bind_str(&p[0], name, &nlen);
 	ok(db_exec(db, s_ins, p, NULL, NULL, NULL) == SVC_OK, "add a user");
 
-	is_int(throttle_lookup(&thr, other, addr, &u, &c), SVC_NOTFOUND,
+	is_int(look(other, addr, &c), SVC_NOTFOUND,
 	    "lookup of an unknown user: SVC_NOTFOUND");
-	ok(c.now > 1700000000 && c.user_n == 0 && c.addr_n == 0,
-	    "  with counts all the same (0, 0) and the clock");
-	is_int(throttle_lookup(&thr, name, addr, &u, &c), SVC_OK,
-	    "lookup of a user: SVC_OK");
+	ok(c.now > 1700000000 && c.user_n == 0 && c.addr_n == 0 &&
+	    c.user_seq == 0, "  with counts all the same (0, 0, seq 0)");
+	is_int(users_login(&users, name, nlen, 1, addr, cfg.fail_window, &u,
+	    &c), SVC_OK, "lookup of a user: SVC_OK");
 	ok(strcmp(u.username, name) == 0 && u.id > 0 &&
 	    strcmp(u.password, "!") == 0, "  u holds the row");
 	id = u.id;
 	users_clear(&u);
+	is_int(users_login(&users, name, nlen, 0, addr, cfg.fail_window, &u,
+	    &c), SVC_NOTFOUND, "lookup with match 0: no user");
 
 	for (i = 0; i < 3; i++)
-		throttle_failed(&thr, name, addr);
-	throttle_failed(&thr, other, addr);
-	is_int(throttle_lookup(&thr, name, addr, &u, &c), SVC_OK,
-	    "lookup after failures");
+		is_int(fail(name, id, addr), SVC_OK, "claim of a user");
+	is_int(fail(other, 0, addr), SVC_OK, "claim of an unknown name");
+	is_int(look(name, addr, &c), SVC_OK, "lookup after failures");
 	is_int(c.user_n, 3, "  3 failures of the user");
+	is_int(c.user_seq, 3, "  numbered 1 to 3");
 	is_int(c.addr_n, 4, "  4 failures of the address");
 	ok(c.user_oldest > 0 && c.user_oldest <= c.now &&
 	    c.now - c.user_oldest < 60, "  the oldest is recent");
-	users_clear(&u);
-	is_int(throttle_lookup(&thr, other, addr, &u, &c), SVC_NOTFOUND,
+	is_int(look(other, addr, &c), SVC_NOTFOUND,
 	    "an unknown user's failures count too");
-	is_int(c.user_n, 1, "  1 failure of the unknown user");
+	is_int(c.user_n, 1, "  1 failure of the unknown name");
 
-	/* Case variants of one name are one name (the column's collation). */
-	{
-		char upper[128];
-		size_t k;
+	/* Two attempts that read the same state: one turn (issue 13, 4). */
+	look(name, addr, &c);
+	is_int(throttle_claim(&thr, id, name, nlen, addr, c.user_seq + 1),
+	    SVC_OK, "concurrent attempts: the first claim of a turn: SVC_OK");
+	is_int(throttle_claim(&thr, id, name, nlen, addr, c.user_seq + 1),
+	    SVC_CONFLICT, "concurrent attempts: the second claim of the same "
+	    "turn: SVC_CONFLICT");
+	look(name, addr, &c2);
+	is_int(c2.user_n, 4, "  only the first was recorded");
 
-		snprintf(upper, sizeof(upper), "%s", name);
-		for (k = 0; upper[k] != '\0'; k++)
-			if (upper[k] >= 'a' && upper[k] <= 'z')
-				upper[k] -= 32;
-		throttle_lookup(&thr, upper, "unit-other", &u, &c);
-		is_int(c.user_n, 3, "an upper-case variant counts the same");
-		is_int(c.addr_n, 0, "another address has its own count");
-		users_clear(&u);
-	}
+	/* Spellings of the user are the user (its id). */
+	snprintf(upper, sizeof(upper), "%s", name);
+	for (k = 0; upper[k] != '\0'; k++)
+		if (upper[k] >= 'a' && upper[k] <= 'z')
+			upper[k] -= 32;
+	look(upper, "unit-other", &c);
+	is_int(c.user_n, 4, "an upper-case spelling counts the user's");
+	is_int(c.addr_n, 0, "another address has its own count");
 
 	/* The window. */
-	snprintf(pat, sizeof(pat), "%s%%", name);
-	age(pat, cfg.fail_window + 1);
-	throttle_lookup(&thr, name, addr, &u, &c);
+	age(addr, cfg.fail_window + 1);
+	look(name, addr, &c);
 	is_int(c.user_n, 0, "failures older than the window do not count");
-	is_int(c.addr_n, 1, "  (the address's newer one still does)");
-	users_clear(&u);
+	ok(c.user_seq >= 4, "  but their numbers go on (%lld)", c.user_seq);
 
-	/* A success with failures: reset and last_login in one UPDATE. */
-	for (i = 0; i < 2; i++)
-		throttle_failed(&thr, name, addr);
-	is_int(throttle_succeeded(&thr, name, id, 1, "pbkdf2_sha256$1$x$y"),
-	    SVC_OK, "throttle_succeeded with a new hash");
-	throttle_lookup(&thr, name, addr, &u, &c);
+	/* A success: the user's rows leave the window. */
+	fail(name, id, addr);
+	fail(name, id, addr);
+	is_int(throttle_reset(&thr, id), SVC_OK, "throttle_reset");
+	look(name, addr, &c);
 	is_int(c.user_n, 0, "  the count is reset");
-	users_clear(&u);
-	db_bind_int(&r[0], &last);
-	db_bind_out(&r[1], stored, sizeof(stored), &plen, &pnull, &perr);
-	db_exec(db, s_get, p, r, &found, NULL);
-	stored[plen] = '\0';
-	ok(found && last == 1 && strcmp(stored, "pbkdf2_sha256$1$x$y") == 0,
-	    "  last_login and the password set in the same statement");
+	is_int(c.addr_n, 0, "  (the address's too: the same rows)");
+	fail(name, id, addr);
+	is_int(users_logged_in(&users, id, 1, "!", NULL), SVC_OK,
+	    "users_logged_in");
+	look(name, addr, &c);
+	is_int(c.user_n, 0, "  resets the count in its UPDATE");
 
-	/* Without touch and new hash: the failure table only. */
-	throttle_failed(&thr, name, addr);
-	is_int(throttle_succeeded(&thr, name, id, 0, NULL), SVC_OK,
-	    "throttle_succeeded, nothing else to write");
-	throttle_lookup(&thr, name, addr, &u, &c);
-	is_int(c.user_n, 0, "  the count is reset");
-	users_clear(&u);
+	/* Registrations count against their address, and stop at it. */
+	{
+		struct cfg low = cfg;	/* shallow: never freed */
+		char ra[80];
+
+		snprintf(ra, sizeof(ra), "%s-reg", addr);
+		low.max_fail_addr = 2;
+		thr.cfg = &low;
+		is_int(throttle_register(&thr, ra, &wait), SVC_OK,
+		    "register 1 of 2");
+		is_int(throttle_register(&thr, ra, &wait), SVC_OK,
+		    "register 2 of 2");
+		ok(throttle_register(&thr, ra, &wait) == SVC_DENIED &&
+		    wait > 0, "register 3: SVC_DENIED, wait %lld s", wait);
+		is_int(rows_of(ra), 2, "  two rows: the refused one is not "
+		    "recorded");
+		thr.cfg = &cfg;
+		age(ra, cfg.fail_window + 1);
+	}
 
 	/* Purge: everything out of the window, in batches. */
-	ok(rows_of(pat) > 0, "reset rows remain until a purge");
+	ok(rows_of(addr) > 0, "reset rows remain until a purge");
 	is_int(throttle_purge(&thr, 1000000, &purged), SVC_OK, "purge");
-	is_int(rows_of(pat), 0, "  the user's old rows are gone");
-	ok(purged >= 6, "  %llu rows purged", purged);
+	is_int(rows_of(addr), 0, "  the old rows are gone");
+	ok(purged >= 9, "  %llu rows purged", purged);
 
 	/* Opportunistic purge: every THROTTLE_PURGE_EVERY failures. */
-	for (i = 0; i < THROTTLE_PURGE_EVERY; i++)
-		throttle_failed(&thr, other, addr);
-	age(pat, 0);
-	{
-		char opat[140];
-
-		snprintf(opat, sizeof(opat), "%s%%", other);
-		age(opat, cfg.fail_window + 5);
-		thr.failures = THROTTLE_PURGE_EVERY - 1;
-		throttle_failed(&thr, other, addr);
-		is_int(rows_of(opat), 1,
-		    "the 16th failure purged the old rows");
-		is_int(thr.failures, 0, "  and restarted its count");
-	}
+	for (i = 0; i < 3; i++)
+		fail(other, 0, addr);
+	age(addr, cfg.fail_window + 5);
+	thr.failures = THROTTLE_PURGE_EVERY - 1;
+	fail(other, 0, addr);
+	is_int(rows_of(addr), 1, "the 16th failure purged the old rows");
+	is_int(thr.failures, 0, "  and restarted its count");
 }
 
 static void
@@ -299,11 +263,17 @@ cleanup(void)
 {
 	MYSQL_BIND p[2];
 	unsigned long llen = strlen(like), alen = strlen(addr);
+	char ra[80];
 
+	snprintf(ra, sizeof(ra), "%s-reg", addr);
 	db_bind_str(&p[0], like, &llen);
 	db_bind_str(&p[1], addr, &alen);
 	is_int(db_exec(db, s_fdel, p, NULL, NULL, NULL), SVC_OK,
 	    "cleanup: our failures");
+	alen = strlen(ra);
+	db_bind_str(&p[1], ra, &alen);
+	is_int(db_exec(db, s_fdel, p, NULL, NULL, NULL), SVC_OK,
+	    "cleanup: our registrations");
 	is_int(db_exec(db, s_del, p, NULL, NULL, NULL), SVC_OK,
 	    "cleanup: our users");
 }
@@ -314,11 +284,11 @@ main(void)
 	char err[512];
 
 	log_init("test-throttle");
-	test_address();
 	test_wait();
 	if (getenv("JWTAUTH_CONFIG") == NULL ||
 	    getenv("JWTAUTH_CONFIG")[0] == '\0') {
-		ok(1, "database cases # SKIP no JWTAUTH_CONFIG");
+		printf("# the database cases skipped: no JWTAUTH_CONFIG (make "
+		    "check runs them with the stack up)\n");
 		return tap_done();
 	}
 	if (cfg_load(&cfg, cfg_path(), err, sizeof(err)) != SVC_OK) {
@@ -329,6 +299,8 @@ main(void)
 	snprintf(like, sizeof(like), "%s%%", prefix);
 	snprintf(addr, sizeof(addr), "unit-%ld-thr", (long)getpid());
 	if (db_new(&db, &cfg) != SVC_OK ||
+	    !is_int(users_init(&users, db, cfg.users_table), SVC_OK,
+	    "users_init") ||
 	    !is_int(throttle_init(&thr, &cfg, db), SVC_OK, "throttle_init")) {
 		db_free(db);
 		cfg_free(&cfg);
