@@ -41,6 +41,7 @@
 
 #include "account.h"
 #include "cfg.h"
+#include "json.h"
 #include "log.h"
 #include "pw.h"
 #include "throttle.h"
@@ -88,40 +89,6 @@ account_refused_char(uint32_t c)
 	return 0;
 }
 
-/*
- * One UTF-8 character of s (n > 0 bytes) into *c (RFC 3629, 3: no
- * overlong forms, no surrogates).  Returns its length, 0 if invalid.
- */
-static size_t
-account_utf8(const unsigned char *s, size_t n, uint32_t *c)
-{
-	size_t len, i;
-	uint32_t min;
-
-	if (s[0] < 0x80) {
-		*c = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0)
-		len = 2, min = 0x80, *c = s[0] & 0x1f;
-	else if ((s[0] & 0xf0) == 0xe0)
-		len = 3, min = 0x800, *c = s[0] & 0x0f;
-	else if ((s[0] & 0xf8) == 0xf0)
-		len = 4, min = 0x10000, *c = s[0] & 0x07;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		*c = (*c << 6) | (s[i] & 0x3f);
-	}
-	if (*c < min || *c > 0x10ffff || (*c >= 0xd800 && *c <= 0xdfff))
-		return 0;
-	return len;
-}
-
 int
 account_name_ok(const char *name, size_t len)
 {
@@ -132,7 +99,7 @@ account_name_ok(const char *name, size_t len)
 	if (name == NULL)
 		return 0;
 	while (len > 0) {
-		if ((k = account_utf8(s, len, &c)) == 0 ||
+		if ((k = jsn_utf8_next(s, len, &c)) == 0 ||
 		    account_refused_char(c) || ++chars > THROTTLE_NAME_MAX)
 			return 0;
 		s += k;

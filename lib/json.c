@@ -46,24 +46,28 @@ jsn_strerror(enum jsn_err err)
  * surrogates (ED A0-BF), nothing over U+10FFFF (F4 90-BF, F5-FF): an
  * overlong '/' or '"' is the classic filter bypass (CVE-2000-0884).
  */
-static size_t
-jsn_utf8_seq(const unsigned char *s, size_t len)
+size_t
+jsn_utf8_next(const void *p, size_t len, uint32_t *cp)
 {
-	unsigned char	 c = s[0], lo = 0x80, hi = 0xbf;
-	size_t		 n, i;
+	const unsigned char	*s = p;
+	unsigned char		 c = s[0], lo = 0x80, hi = 0xbf;
+	uint32_t		 v;
+	size_t			 n, i;
 
-	if (c < 0x80)
+	if (c < 0x80) {
+		*cp = c;
 		return 1;
+	}
 	if (c >= 0xc2 && c <= 0xdf)
-		n = 1;
+		n = 1, v = c & 0x1f;
 	else if (c >= 0xe0 && c <= 0xef) {
-		n = 2;
+		n = 2, v = c & 0x0f;
 		if (c == 0xe0)
 			lo = 0xa0;
 		else if (c == 0xed)
 			hi = 0x9f;
 	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 3;
+		n = 3, v = c & 0x07;
 		if (c == 0xf0)
 			lo = 0x90;
 		else if (c == 0xf4)
@@ -72,9 +76,12 @@ jsn_utf8_seq(const unsigned char *s, size_t len)
 		return 0;
 	if (len - 1 < n || s[1] < lo || s[1] > hi)
 		return 0;
-	for (i = 2; i <= n; i++)
+	for (i = 1; i <= n; i++) {
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
+		v = (v << 6) | (s[i] & 0x3f);
+	}
+	*cp = v;
 	return n + 1;
 }
 
@@ -83,17 +90,18 @@ jsn_utf8_valid(const void *p, size_t len)
 {
 	const unsigned char	*s = p;
 	size_t			 i = 0, n;
+	uint32_t		 cp;
 
 	while (i < len) {
-		if ((n = jsn_utf8_seq(s + i, len - i)) == 0)
+		if ((n = jsn_utf8_next(s + i, len - i, &cp)) == 0)
 			return 0;
 		i += n;
 	}
 	return 1;
 }
 
-static int
-jsn_hex(unsigned char c)
+int
+jsn_hex_digit(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -115,7 +123,7 @@ jsn_u4(const unsigned char *s, size_t len)
 	if (len < 6 || s[0] != '\\' || s[1] != 'u')
 		return -1;
 	for (i = 2; i < 6; i++) {
-		if ((d = jsn_hex(s[i])) < 0)
+		if ((d = jsn_hex_digit(s[i])) < 0)
 			return -1;
 		v = v << 4 | d;
 	}
@@ -166,6 +174,7 @@ static void
 jsn_scan_str(const unsigned char *s, size_t len, struct jsn_str *st)
 {
 	size_t	 i = 1, n;
+	uint32_t cp;
 
 	memset(st, 0, sizeof(*st));
 	st->err = JSN_SYNTAX;
@@ -178,7 +187,7 @@ jsn_scan_str(const unsigned char *s, size_t len, struct jsn_str *st)
 		if (s[i] < 0x20)
 			return;
 		if (s[i] >= 0x80) {
-			if ((n = jsn_utf8_seq(s + i, len - i)) == 0) {
+			if ((n = jsn_utf8_next(s + i, len - i, &cp)) == 0) {
 				st->err = JSN_UTF8;
 				return;
 			}

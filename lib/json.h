@@ -17,6 +17,7 @@
 #define JSON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct json_object;
 struct json_tokener;
@@ -80,6 +81,16 @@ int		 jsn_member_string(struct json_object *obj, const char *name,
  * jsn_scan_number: the length of the RFC 8259 number at s, or 0.
  */
 int		 jsn_utf8_valid(const void *s, size_t len);
+
+/*
+ * The one UTF-8 decoder: the valid sequence at s (len > 0 bytes) by
+ * RFC 3629's rules above, its code point into *cp; returns its length,
+ * or 0 when s does not start with one (*cp is then unset).
+ */
+size_t		 jsn_utf8_next(const void *s, size_t len, uint32_t *cp);
+
+/* The value of the hex digit c, or -1: for \u escapes and %XX alike. */
+int		 jsn_hex_digit(unsigned char c);
 size_t		 jsn_scan_string(const char *s, size_t len, int *escaped,
 		    int *nul);
 size_t		 jsn_scan_number(const char *s, size_t len);

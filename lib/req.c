@@ -475,18 +475,6 @@ req_json(const struct req *req, struct json_object **out)
 	return e == JSN_NOMEM ? SVC_NOMEM : SVC_BADINPUT;
 }
 
-static int
-req_hex(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Forms
  * =====
@@ -516,8 +504,8 @@ req_form_decode(const char *in, size_t len, char *out, size_t *outlen)
 			out[o++] = in[i];
 		else {
 			if (len - i < 3 ||
-			    (hi = req_hex((unsigned char)in[i + 1])) < 0 ||
-			    (lo = req_hex((unsigned char)in[i + 2])) < 0)
+			    (hi = jsn_hex_digit((unsigned char)in[i + 1])) < 0 ||
+			    (lo = jsn_hex_digit((unsigned char)in[i + 2])) < 0)
 				return -1;
 			out[o++] = (char)(hi << 4 | lo);
 			i += 2;

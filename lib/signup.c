@@ -45,29 +45,15 @@ signup_locale(void)
 static long
 signup_decode(const char *s, uint32_t *cp, size_t max, int lower)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	locale_t loc = signup_locale();
+	size_t len = strlen(s), n = 0, k;
 	uint32_t c;
-	size_t n = 0;
-	int more, i;
 
-	if (!jsn_utf8_valid(s, strlen(s)))
-		return -1;
-	while (*p != '\0') {
-		/* Valid: the lead byte says how many follow. */
-		if (*p < 0x80)
-			c = *p, more = 0;
-		else if (*p < 0xe0)
-			c = *p & 0x1f, more = 1;
-		else if (*p < 0xf0)
-			c = *p & 0x0f, more = 2;
-		else
-			c = *p & 0x07, more = 3;
-		p++;
-		for (i = 0; i < more; i++, p++)
-			c = (c << 6) | (*p & 0x3f);
-		if (n == max)
+	while (len > 0) {
+		if ((k = jsn_utf8_next(s, len, &c)) == 0 || n == max)
 			return -1;
+		s += k;
+		len -= k;
 		if (lower)
 			c = c < 0x80 || loc == (locale_t)0 ?
 			    (c >= 'A' && c <= 'Z' ? c + 32 : c) :
