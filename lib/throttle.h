@@ -112,8 +112,9 @@ enum svc_err	 throttle_purge(struct throttle *t, unsigned limit,
 		    unsigned long long *n);
 
 /*
- * SQL for users_login (lib/users.c), which reads a user row and the
- * counts in one statement.  A key's rows: a known user's by id, an
+ * The failure table's SQL that lib/users.c's statements embed, so that
+ * a login reads a user row and the counts in one statement (users_login)
+ * and records a success in another: the text stays this module's.  A key's rows: a known user's by id, an
  * unknown name's by the name (u is the users row, NULL when unknown).
  * Parameters: THROTTLE_SQL_KEY one (the name), THROTTLE_SQL_WINDOW one
  * (the window in seconds).
@@ -122,5 +123,13 @@ enum svc_err	 throttle_purge(struct throttle *t, unsigned limit,
 #define THROTTLE_SQL_KEY	"f.user_id = IFNULL(u.id, 0) AND " \
 				"f.username = IF(u.id IS NULL, LEFT(?, 150), '')"
 #define THROTTLE_SQL_WINDOW	"f.at > UNIX_TIMESTAMP() - ?"
+
+/*
+ * For users_logged_in, whose one UPDATE also resets the user's count:
+ * join the failure rows of the users row u as f ON this, and SET this.
+ */
+#define THROTTLE_SQL_RESET_ON	"f.user_id = u.id AND f.username = '' AND " \
+				"f.at > 0"
+#define THROTTLE_SQL_RESET_SET	"f.at = 0"
 
 #endif /* THROTTLE_H */

@@ -79,7 +79,7 @@ users_init(struct users *u, struct db *db, const char *table)
 	 */
 	u->logged_in = users_add(u, 6, DB_RETRY, "UPDATE `%s` AS u LEFT "
 	    "JOIN " THROTTLE_SQL_T " AS f FORCE INDEX (user_at) ON "
-	    "f.user_id = u.id AND f.username = '' AND f.at > 0 SET f.at = 0, "
+	    THROTTLE_SQL_RESET_ON " SET " THROTTLE_SQL_RESET_SET ", "
 	    "u.last_login = IF(?, UTC_TIMESTAMP(6), u.last_login), "
 	    "u.password = IFNULL(?, u.password) WHERE u.id = ? AND "
 	    "(? IS NULL OR u.password = ?)", table);
