@@ -8,7 +8,8 @@
  *	throttled (429)			lookup				1
  *	refused (401)			lookup, claim INSERT		2
  *	  every 16th of a process	  + purge DELETE		3
- *	lost a concurrent turn (429)	lookup, claim INSERT		2
+ *	  each turn lost to a		  + lookup, claim INSERT	+2
+ *	  concurrent attempt (at most ACCOUNT_CLAIM_TRIES, then 429)
  *	success (200)			lookup, claim INSERT, UPDATE,	4
  *					refresh INSERT
  *
@@ -50,6 +51,7 @@
 #define ACCOUNT_TOPUP_ITER	1000	/* PBKDF2 rounds per top-up step */
 #define ACCOUNT_REFUSED		"!refused:"	/* the key of a refused name */
 #define ACCOUNT_KEY_MAX		(sizeof(ACCOUNT_REFUSED) + 32)
+#define ACCOUNT_CLAIM_TRIES	8	/* lost races before a 429 */
 
 void
 account_init(struct account *a, const struct cfg *cfg,
@@ -306,14 +308,54 @@ account_refused_key(const char *name, size_t len, char *key)
 	return n;
 }
 
+/*
+ * Looks the user up and claims the next turn of its key (the attempt
+ * recorded before its hash).  A turn that a concurrent attempt took
+ * first is not a failure of this one: look again, and claim the next
+ * one while the limit allows, up to ACCOUNT_CLAIM_TRIES times (two
+ * tabs logging in at once must both get in).  SVC_OK: claimed, *found
+ * says whether u holds the user.  SVC_DENIED with *retry_after > 0:
+ * locked, or every try lost a race.  u is wiped unless SVC_OK.
+ */
+static enum svc_err
+account_claim(struct account *a, const char *username, size_t ulen,
+    int named, const char *addr, struct user *u, int *found,
+    long long *retry_after)
+{
+	struct throttle_counts c;
+	enum svc_err rc;
+	int tries;
+
+	for (tries = 0; tries < ACCOUNT_CLAIM_TRIES; tries++) {
+		rc = users_login(a->users, username, ulen, named, addr,
+		    a->cfg->fail_window, u, &c);
+		if (rc != SVC_OK && rc != SVC_NOTFOUND)
+			return rc;
+		*found = rc == SVC_OK;
+		/* Locked: no hash at all, whatever the password. */
+		if ((*retry_after = throttle_wait(a->cfg, &c)) > 0)
+			break;
+		rc = throttle_claim(a->throttle, *found ? u->id : 0, username,
+		    ulen, addr, c.user_seq + 1);
+		if (rc != SVC_CONFLICT) {
+			if (rc != SVC_OK)
+				users_clear(u);
+			return rc;
+		}
+		users_clear(u);
+		*retry_after = 1;
+	}
+	users_clear(u);
+	return SVC_DENIED;
+}
+
 enum svc_err
 account_login(struct account *a, const char *username, size_t ulen,
     const char *password, size_t plen, const char *addr, struct user *u,
     long long *retry_after)
 {
-	struct throttle_counts c;
 	char key[ACCOUNT_KEY_MAX];
-	int named, found;
+	int named, found = 0, nul;
 	long long t0;
 	enum svc_err rc;
 
@@ -324,28 +366,15 @@ account_login(struct account *a, const char *username, size_t ulen,
 		    username != NULL ? ulen : 0, key);
 		username = key;
 	}
-	rc = users_login(a->users, username, ulen, named, addr,
-	    a->cfg->fail_window, u, &c);
-	if (rc != SVC_OK && rc != SVC_NOTFOUND)
+	if ((rc = account_claim(a, username, ulen, named, addr, u, &found,
+	    retry_after)) != SVC_OK)
 		return rc;
-	found = rc == SVC_OK;
-	/* Locked: no hash at all, whatever the password. */
-	if ((*retry_after = throttle_wait(a->cfg, &c)) > 0) {
-		users_clear(u);
-		return SVC_DENIED;
-	}
-	rc = throttle_claim(a->throttle, found ? u->id : 0, username, ulen,
-	    addr, c.user_seq + 1);
-	if (rc == SVC_CONFLICT) {
-		/* A concurrent attempt of this user took this turn. */
-		*retry_after = 1;
-		users_clear(u);
-		return SVC_DENIED;
-	}
-	if (rc != SVC_OK) {
-		users_clear(u);
-		return rc;
-	}
+	/*
+	 * A password holding U+0000 is a wrong password (API.md), hashed
+	 * all the same: HMAC pads its key with zeros, so PBKDF2 alone would
+	 * take "secret\0" for "secret".
+	 */
+	nul = plen > 0 && memchr(password, '\0', plen) != NULL;
 	t0 = account_now();
 	if (!found) {
 		/* An unknown user costs one hash too (timing). */
@@ -353,6 +382,8 @@ account_login(struct account *a, const char *username, size_t ulen,
 		rc = SVC_DENIED;
 	} else
 		rc = account_verify(a, password, plen, u, t0);
+	if (rc == SVC_OK && nul)
+		rc = SVC_DENIED;
 	/*
 	 * An inactive user's password is checked all the same, so that
 	 * the answer takes as long as for anyone else, and it counts as

@@ -236,11 +236,36 @@ try:
                         env={'REMOTE_ADDR': '192.0.2.99'}).status for _ in range(6)]
     ok(codes.count(401) == 5 - checked and live(conc) == 5,
        'concurrency: then sequential guesses up to 5 in all', codes)
+
+    # Concurrent right passwords (several tabs, a retrying client): each
+    # loser of a turn claims the next one, so every one gets in while
+    # fewer are in flight than the limit (5); attempts in flight count
+    # as failures until they are judged, so more would meet a 429.
+    both = f'both-{TAG}'
+    create_user(both, PW)
+    codes = []
+    gate = threading.Barrier(4)
+
+    def right(i):
+        gate.wait()
+        r = cgirun.run('login', cfg, body={'username': both, 'password': PW},
+                       env={'REMOTE_ADDR': f'192.0.2.{50 + i}'})
+        codes.append(r.status)
+
+    threads = [threading.Thread(target=right, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    ok(codes == [200] * 4, 'concurrency: 4 concurrent right passwords all 200',
+       sorted(codes))
+    ok(live(both) == 0, 'concurrency: and no failure left on record', live(both))
 finally:
     cfg.close()
 
 sql(f"DELETE FROM {FT} WHERE username LIKE '%{TAG}%' OR {key(user)} OR {key(rt_user)} "
-    f"OR {key(look)} OR {key(conc)} OR address LIKE '192.0.2.%' OR address IN "
+    f"OR {key(look)} OR {key(conc)} OR {key(f'both-{TAG}')} OR address LIKE '192.0.2.%' OR address IN "
     f"('192.0.2.77', '192.0.2.78', '198.51.100.9', '203.0.113.4', '2001:db8:5:6::/64')")
-sql(f"DELETE FROM auth_user WHERE username IN ('{user}', '{rt_user}', '{look}', '{conc}')")
+sql(f"DELETE FROM auth_user WHERE username IN ('{user}', '{rt_user}', '{look}', '{conc}', "
+    f"'both-{TAG}')")
 done()

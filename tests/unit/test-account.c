@@ -217,6 +217,17 @@ test_plain(void)
 	is_int(login_len(&cfg, name, PASSWORD, strlen(PASSWORD) - 1, &u),
 	    SVC_DENIED,
 	    "the right password cut by one byte (len): SVC_DENIED");
+	{
+		/* HMAC pads a short key with zeros: PBKDF2 alone matches. */
+		char nul[sizeof(PASSWORD) + 4];
+
+		memcpy(nul, PASSWORD, sizeof(PASSWORD));
+		is_int(login_len(&cfg, name, nul, sizeof(PASSWORD), &u),
+		    SVC_DENIED, "the right password and a U+0000: SVC_DENIED");
+		memcpy(nul + sizeof(PASSWORD), "junk", 4);
+		is_int(login_len(&cfg, name, nul, sizeof(PASSWORD) + 4, &u),
+		    SVC_DENIED, "the right password, U+0000, junk: SVC_DENIED");
+	}
 	is_int(login(&cfg, "nobody", PASSWORD, &u), SVC_DENIED,
 	    "unknown user: SVC_DENIED");
 	is_int(login_len(&cfg, "", PASSWORD, strlen(PASSWORD), &u),
