@@ -3,6 +3,8 @@
  * public keys that verify our tokens, as a JSON Web Key Set (RFC 7517,
  * 5).  GET and HEAD only.
  */
+#include <stdlib.h>
+
 #include "app.h"
 
 /*
@@ -12,28 +14,39 @@
 #define JWKS_HEADERS	"Cache-Control: public, max-age=300\r\n"
 
 /*
- * Every algorithm jwt.h knows is an HMAC (HS256, HS384, HS512): its key
- * is the shared secret, which a key set must never carry, so the set is
- * empty.  Needs no database, so it answers while the database is down.
- * XXX list the public keys here once asymmetric algorithms exist.
+ * Every asymmetric key of the config, signing and verify-only, public
+ * members only (jwt_jwks); an HMAC key is the shared secret and never
+ * listed, so an HS* config without verify_key_files answers an empty
+ * set.  Made once, at start: the keys do not change while the process
+ * lives.  Needs no database, so it answers while the database is down.
  */
+static char	*jwks_body;
+static size_t	 jwks_len;
+
 static void
 handle(struct app *app, struct req *req)
 {
-	static const char body[] = "{\"keys\": []}";
+	enum svc_err rc;
 
-	(void)app;
 	if (req->method != REQ_GET && req->method != REQ_HEAD) {
 		resp_method(req, "GET, HEAD");
 		return;
 	}
-	resp_json(req, 200, JWKS_HEADERS, body, sizeof(body) - 1);
+	if (jwks_body == NULL &&
+	    (rc = jwt_jwks(app->tokens.key, &jwks_body, &jwks_len)) != SVC_OK) {
+		app_refuse(req, rc);
+		return;
+	}
+	resp_json(req, 200, JWKS_HEADERS, jwks_body, jwks_len);
 }
 
 int
 main(void)
 {
 	static struct app app;
+	int status;
 
-	return app_main(&app, "jwks", handle);
+	status = app_main(&app, "jwks", handle);
+	free(jwks_body);
+	return status;
 }

@@ -60,8 +60,14 @@ app_init(struct app *app, const char *program)
 	if ((rc = users_init(&app->users, app->db,
 	    app->cfg.users_table)) != SVC_OK)
 		return app_fail(program, "users", rc);
-	if ((rc = tokens_init(&app->tokens, &app->cfg, app->db)) != SVC_OK)
+	if ((rc = tokens_init(&app->tokens, &app->cfg, app->db)) != SVC_OK) {
+		/* A key that does not fit: one line naming the file. */
+		if (app->tokens.err[0] != '\0') {
+			fprintf(stderr, "%s: %s\n", program, app->tokens.err);
+			return 1;
+		}
 		return app_fail(program, "tokens", rc);
+	}
 	if (app->setup != NULL && (rc = app->setup(app)) != SVC_OK)
 		return app_fail(program, "set-up", rc);
 	if ((rc = req_init(&app->req)) != SVC_OK)

@@ -77,6 +77,9 @@ static const struct cfg_key cfg_keys[] = {
 
 	STR("jwt", "algorithm", jwt_algorithm, "HS256"),
 	STR("jwt", "secret_file", secret_file, NULL),
+	STR("jwt", "private_key_file", private_key_file, NULL),
+	STR("jwt", "verify_key_files", verify_key_files, NULL),
+	STR("jwt", "verify_secret_files", verify_secret_files, NULL),
 	SECS("jwt", "access_ttl", access_ttl, 3600, 1, CFG_SECS_MAX),
 	SECS("jwt", "refresh_ttl", refresh_ttl, 604800, 1, CFG_SECS_MAX),
 	SECS("jwt", "leeway", leeway, 0, 0, 86400),
@@ -111,16 +114,24 @@ static const char *const cfg_sections[] = {
 
 /*
  * HMAC keys at least as long as the hash output (RFC 7518, 3.2: "A key
- * of the same size as the hash output or larger MUST be used").
+ * of the same size as the hash output or larger MUST be used").  The
+ * others sign with private_key_file; their secret_file keys the
+ * password fingerprint (an HMAC-SHA-256).
  */
 static const struct cfg_alg {
 	const char	*name;
 	size_t		 secret_min;
+	int		 pem;		/* signs with private_key_file */
 } cfg_algs[] = {
-	{ "HS256", CFG_SECRET_MIN },
-	{ "HS384", 48 },
-	{ "HS512", 64 },
+	{ "HS256", CFG_SECRET_MIN, 0 },
+	{ "HS384", 48, 0 },
+	{ "HS512", 64, 0 },
+	{ "RS256", CFG_SECRET_MIN, 1 },
+	{ "ES256", CFG_SECRET_MIN, 1 },
+	{ "EdDSA", CFG_SECRET_MIN, 1 },
 };
+
+#define CFG_NALGS	(sizeof(cfg_algs) / sizeof(cfg_algs[0]))
 
 /* What the parser carries from line to line. */
 struct cfg_state {
@@ -789,6 +800,121 @@ cfg_load_secret(struct cfg *cfg, const char *path, size_t min,
 	return SVC_OK;
 }
 
+/*
+ * The mode rule of secrets (cfg_slurp) for a verify_key_files entry
+ * that turns out to hold a private key.  Returns 0, or -1 with why.
+ */
+static int
+cfg_private_mode(const char *full, const struct cfg_blob *b, char *why,
+    size_t whysz)
+{
+	struct stat	 sb;
+
+	if (strstr(b->data, "PRIVATE KEY-----") == NULL)
+		return 0;
+	if (stat(full, &sb) == -1) {
+		snprintf(why, whysz, "%s", strerror(errno));
+		return -1;
+	}
+	if ((sb.st_mode & (S_IRWXO | S_IWGRP | S_IXGRP)) != 0) {
+		snprintf(why, whysz, "mode %04o: must not be readable by "
+		    "others nor writable by the group (chmod 640)",
+		    (unsigned)(sb.st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * One key file of [jwt] into b: kind 0 a private key, 1 a verify key
+ * (public, or private under the same mode rule), 2 a verify secret of
+ * at least min bytes, its final newline cut.  On failure err names
+ * the config, the key and the file.
+ */
+static enum svc_err
+cfg_key_file(const char *path, const char *key, const char *file,
+    int kind, size_t min, struct cfg_blob *b, char *err, size_t errsz)
+{
+	char		 why[128];
+	enum svc_err	 rc;
+
+	if ((b->file = cfg_resolve(path, file)) == NULL) {
+		cfg_errf(err, errsz, "%s: out of memory", path);
+		return SVC_NOMEM;
+	}
+	rc = cfg_slurp(b->file, CFG_FILE_MAX, kind != 1, &b->data, &b->len,
+	    why, sizeof(why));
+	if (rc == SVC_OK && kind == 1 &&
+	    cfg_private_mode(b->file, b, why, sizeof(why)) == -1)
+		rc = SVC_BADINPUT;
+	if (rc == SVC_OK && kind == 2) {
+		cfg_chomp(b->data, &b->len);
+		if (b->len < min) {
+			snprintf(why, sizeof(why), "%zu bytes, need at least "
+			    "%zu", b->len, min);
+			rc = SVC_BADINPUT;
+		}
+	}
+	if (rc != SVC_OK)
+		cfg_errf(err, errsz, "%s: %s: %s: %s", path, key, b->file, why);
+	return rc;
+}
+
+/*
+ * A space-separated list of key files into bs (*n of them, at most
+ * CFG_KEYS_MAX).  Returns SVC_OK, or an error with err set.
+ */
+static enum svc_err
+cfg_key_list(const char *path, const char *key, const char *list,
+    int kind, size_t min, struct cfg_blob *bs, size_t *n, char *err,
+    size_t errsz)
+{
+	char		*copy, *word, *save = NULL;
+	enum svc_err	 rc = SVC_OK;
+
+	*n = 0;
+	if (list == NULL)
+		return SVC_OK;
+	if ((copy = strdup(list)) == NULL) {
+		cfg_errf(err, errsz, "%s: out of memory", path);
+		return SVC_NOMEM;
+	}
+	for (word = strtok_r(copy, " \t", &save); word != NULL && rc ==
+	    SVC_OK; word = strtok_r(NULL, " \t", &save)) {
+		if (*n == CFG_KEYS_MAX) {
+			cfg_errf(err, errsz, "%s: [jwt] %s: more than %d "
+			    "files", path, key, CFG_KEYS_MAX);
+			rc = SVC_BADINPUT;
+			break;
+		}
+		rc = cfg_key_file(path, key, word, kind, min, &bs[(*n)++],
+		    err, errsz);
+	}
+	free(copy);
+	return rc;
+}
+
+/* private_key_file, verify_key_files and verify_secret_files. */
+static enum svc_err
+cfg_load_keys(struct cfg *cfg, const char *path, size_t min, char *err,
+    size_t errsz)
+{
+	enum svc_err	 rc;
+
+	if (cfg->private_key_file != NULL &&
+	    (rc = cfg_key_file(path, "private_key_file",
+	    cfg->private_key_file, 0, 0, &cfg->private_key, err,
+	    errsz)) != SVC_OK)
+		return rc;
+	if ((rc = cfg_key_list(path, "verify_key_files",
+	    cfg->verify_key_files, 1, 0, cfg->verify_keys,
+	    &cfg->nverify_keys, err, errsz)) != SVC_OK)
+		return rc;
+	return cfg_key_list(path, "verify_secret_files",
+	    cfg->verify_secret_files, 2, min, cfg->verify_secrets,
+	    &cfg->nverify_secrets, err, errsz);
+}
+
 /* The database password from password_file, when one is named. */
 static enum svc_err
 cfg_load_password(struct cfg *cfg, const char *path, char *err,
@@ -873,17 +999,24 @@ cfg_check(const struct cfg *cfg, const char *path, size_t *secret_min,
 	char		 names[128];
 	size_t		 i;
 
-	for (i = 0; i < sizeof(cfg_algs) / sizeof(cfg_algs[0]); i++)
+	for (i = 0; i < CFG_NALGS; i++)
 		if (cfg->jwt_algorithm != NULL &&
 		    strcmp(cfg->jwt_algorithm, cfg_algs[i].name) == 0)
 			break;
-	if (i == sizeof(cfg_algs) / sizeof(cfg_algs[0])) {
+	if (i == CFG_NALGS) {
 		cfg_errf(err, errsz, "%s: [jwt] algorithm \"%s\" is not one "
-		    "of HS256, HS384, HS512", path, cfg->jwt_algorithm != NULL ?
-		    cfg->jwt_algorithm : "");
+		    "of HS256, HS384, HS512, RS256, ES256, EdDSA", path,
+		    cfg->jwt_algorithm != NULL ? cfg->jwt_algorithm : "");
 		return SVC_BADINPUT;
 	}
 	*secret_min = cfg_algs[i].secret_min;
+	if (cfg_algs[i].pem != (cfg->private_key_file != NULL)) {
+		cfg_errf(err, errsz, cfg_algs[i].pem ? "%s: [jwt] "
+		    "private_key_file is required with algorithm %s" :
+		    "%s: [jwt] private_key_file is for RS256, ES256 and "
+		    "EdDSA, not %s", path, cfg_algs[i].name);
+		return SVC_BADINPUT;
+	}
 	if (pw_alg_parse(cfg->pw_algorithm, &alg) != SVC_OK) {
 		cfg_pw_alg_names(names, sizeof(names));
 		cfg_errf(err, errsz, "%s: [password] algorithm \"%s\" is not "
@@ -925,6 +1058,8 @@ cfg_load(struct cfg *cfg, const char *path, char *err, size_t errsz)
 	if ((rc = cfg_check(cfg, path, &secret_min, err, errsz)) != SVC_OK ||
 	    (rc = cfg_load_secret(cfg, path, secret_min, err,
 	    errsz)) != SVC_OK ||
+	    (rc = cfg_load_keys(cfg, path, secret_min, err,
+	    errsz)) != SVC_OK ||
 	    (rc = cfg_load_password(cfg, path, err, errsz)) != SVC_OK)
 		goto out;
 	rc = SVC_OK;
@@ -939,6 +1074,37 @@ out:
 	return rc;
 }
 
+enum svc_err
+cfg_read_key(const char *file, struct cfg_blob *b, char *err, size_t errsz)
+{
+	char		 why[128];
+	enum svc_err	 rc = SVC_NOMEM;
+
+	memset(b, 0, sizeof(*b));
+	if ((b->file = strdup(file)) == NULL)
+		snprintf(why, sizeof(why), "out of memory");
+	else if ((rc = cfg_slurp(file, CFG_FILE_MAX, 0, &b->data, &b->len,
+	    why, sizeof(why))) == SVC_OK &&
+	    cfg_private_mode(file, b, why, sizeof(why)) == -1)
+		rc = SVC_BADINPUT;
+	if (rc != SVC_OK) {
+		cfg_errf(err, errsz, "%s: %s", file, why);
+		cfg_blob_free(b);
+	}
+	return rc;
+}
+
+void
+cfg_blob_free(struct cfg_blob *b)
+{
+	if (b->data != NULL) {
+		OPENSSL_cleanse(b->data, b->len);
+		free(b->data);
+	}
+	free(b->file);
+	memset(b, 0, sizeof(*b));
+}
+
 void
 cfg_free(struct cfg *cfg)
 {
@@ -950,6 +1116,11 @@ cfg_free(struct cfg *cfg)
 	if (cfg->secret != NULL) {
 		OPENSSL_cleanse(cfg->secret, cfg->secret_len);
 		free(cfg->secret);
+	}
+	cfg_blob_free(&cfg->private_key);
+	for (i = 0; i < CFG_KEYS_MAX; i++) {
+		cfg_blob_free(&cfg->verify_keys[i]);
+		cfg_blob_free(&cfg->verify_secrets[i]);
 	}
 	for (i = 0; i < CFG_NKEYS; i++) {
 		if (cfg_keys[i].kind != KIND_STR)

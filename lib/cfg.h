@@ -16,6 +16,15 @@
 #define CFG_SECRET_MIN		32	/* bytes; RFC 7518 3.2 wants >= hash size */
 #define CFG_PROXIES_MAX		32	/* entries of [login] trusted_proxies */
 #define CFG_HEADER_MAX		64	/* bytes of [login] proxy_header */
+#define CFG_KEYS_MAX		8	/* files of verify_key_files, and of
+					   verify_secret_files */
+
+/* A key file named in [jwt]: its full path and its bytes. */
+struct cfg_blob {
+	char		*file;		/* resolved from the config's dir */
+	char		*data;		/* NUL-terminated; wiped on free */
+	size_t		 len;
+};
 
 /* An address or network of trusted_proxies: "10.0.0.1", "10.0.0.0/8". */
 struct cfg_net {
@@ -42,6 +51,21 @@ struct cfg {
 	char		*secret_file;		/* secret_file, required */
 	unsigned char	*secret;		/* its bytes, one final newline cut */
 	size_t		 secret_len;
+	/*
+	 * RS256, ES256, EdDSA: private_key_file, required, signs; with
+	 * them secret_file keys only the password fingerprint, which never
+	 * leaves the server.  verify_key_files (public or private PEMs)
+	 * and verify_secret_files (secrets for HS*) only verify: the keys
+	 * being rotated in or out.  Space-separated lists.
+	 */
+	char		*private_key_file;
+	char		*verify_key_files;
+	char		*verify_secret_files;
+	struct cfg_blob	 private_key;
+	struct cfg_blob	 verify_keys[CFG_KEYS_MAX];
+	size_t		 nverify_keys;
+	struct cfg_blob	 verify_secrets[CFG_KEYS_MAX];	/* newline cut */
+	size_t		 nverify_secrets;
 	long long	 access_ttl;		/* access_ttl, 3600 s */
 	long long	 refresh_ttl;		/* refresh_ttl, 604800 s */
 	long long	 leeway;		/* leeway, 0 s */
@@ -88,15 +112,28 @@ enum svc_err	 cfg_parse(struct cfg *cfg, const char *text, size_t len,
 		    char *err, size_t errsz);
 
 /*
- * Read the file at path, parse it, then read secret_file and
- * password_file (relative paths are taken from the directory of path)
- * and check the whole: secret of at least CFG_SECRET_MIN bytes, a known
- * algorithm, a users_table that is a plain identifier, trusted_proxies
+ * Read the file at path, parse it, then read secret_file, the key files
+ * of [jwt] and password_file (relative paths are taken from the
+ * directory of path) and check the whole: secrets of at least
+ * CFG_SECRET_MIN bytes, a private_key_file for an asymmetric algorithm
+ * and none for HS*, files holding a secret or a private key not
+ * readable by others nor writable by the group, a known algorithm, a users_table that is a plain identifier, trusted_proxies
  * that are addresses or networks, a proxy_header that is a header name.
  * On failure err holds a one-line reason and cfg is freed.
  */
 enum svc_err	 cfg_load(struct cfg *cfg, const char *path,
 		    char *err, size_t errsz);
+
+/*
+ * Reads a key file (a PEM) at file, as given, into b, with the mode
+ * rule of secrets when it holds a private key.  On failure err holds a
+ * one-line reason and b is empty.  Free b with cfg_blob_free.
+ */
+enum svc_err	 cfg_read_key(const char *file, struct cfg_blob *b,
+		    char *err, size_t errsz);
+
+/* Wipes a key file's bytes (a private key or a secret), frees them. */
+void		 cfg_blob_free(struct cfg_blob *b);
 
 /* Frees every string, wipes the secret and the password; NULL is safe. */
 void		 cfg_free(struct cfg *cfg);

@@ -1,10 +1,14 @@
 /*
- * jwt.c: JWS compact tokens with HMAC (RFC 7515, RFC 7518 section 3.2)
- * carrying JWT claims (RFC 7519), checked by the rules of RFC 8725.
+ * jwt.c: JWS compact tokens (RFC 7515) signed with HMAC (RFC 7518
+ * section 3.2), RSA PKCS#1 v1.5 (3.3), ECDSA P-256 (3.4) or Ed25519
+ * (RFC 8037), carrying JWT claims (RFC 7519), checked by the rules of
+ * RFC 8725.
  *
- * A key holds an HMAC context keyed once; each sign or verify only
- * re-initialises it.  Because of that context (and the JSON tokener
- * kept next to it) a key serves one thread at a time.
+ * An HMAC key holds a context keyed once; each sign or verify only
+ * re-initialises it.  An asymmetric key holds its EVP_PKEY, loaded
+ * once, and one EVP_MD_CTX reset per call.  Because of those contexts
+ * (and the JSON tokener kept next to them) a key set serves one thread
+ * at a time.
  */
 #include <limits.h>
 #include <math.h>
@@ -15,26 +19,51 @@
 #include <string.h>
 
 #include <json-c/json.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/pem.h>
 
 #include "b64.h"
 #include "json.h"
 #include "jwt.h"
 
 #define JWT_MACMAX	64			/* SHA-512 */
+#define JWT_SIGMAX	1024			/* RSA 8192 bits */
 #define JWT_SEGMAX	B64_DECLEN(JWT_MAX)	/* decoded segment bound */
-#define JWT_HDRMAX	64			/* encoded fixed header */
+#define JWT_HDRMAX	160			/* encoded fixed header */
+#define JWT_RSA_MIN	2048			/* bits; RFC 7518 3.3 */
+#define JWT_RSA_MAX	8192			/* bits; larger is only slow */
+#define JWT_EC_LEN	32			/* P-256: bytes of r, s, x, y */
+#define JWT_JWKVAL	(B64_ENCLEN(JWT_RSA_MAX / 8) + 1)
+
+enum jwt_family {
+	JWT_F_HMAC,
+	JWT_F_RSA,
+	JWT_F_EC,
+	JWT_F_OKP,
+	JWT_F__MAX
+};
 
 struct jwt_key {
 	enum jwt_alg		 alg;
-	size_t			 maclen;
-	EVP_MAC_CTX		*ctx;		/* keyed in jwt_key_new */
+	size_t			 maclen;	/* MAC or signature bytes */
+	EVP_MAC_CTX		*ctx;		/* HMAC: keyed in jwt_key_new */
+	EVP_PKEY		*pkey;		/* the others */
+	EVP_MD_CTX		*md;		/* reset by each sign or verify */
+	int			 priv;		/* can sign */
 	struct json_tokener	*tok;		/* reused by each verify */
-	char			 hdr[JWT_HDRMAX];	/* base64url header */
+	char			 hdr[JWT_HDRMAX];	/* base64url, with kid */
 	size_t			 hdrlen;
+	char			 hdr0[JWT_HDRMAX];	/* without kid (PyJWT's) */
+	size_t			 hdr0len;
+	char			 kid[JWT_KID_MAX];
+	struct jwt_key		*next;		/* verify-only keys of a set */
 };
 
 /* One piece of header.payload.signature, borrowed from the token. */
@@ -45,25 +74,51 @@ struct jwt_seg {
 
 static const struct jwt_algdef {
 	const char	*name;		/* RFC 7518 section 3.1 "alg" */
-	const char	*digest;	/* OpenSSL digest name */
-	size_t		 maclen;
+	const char	*digest;	/* OpenSSL digest name, NULL: none */
+	size_t		 maclen;	/* HMAC: its size */
+	enum jwt_family	 family;
 } jwt_algs[JWT_ALG__MAX] = {
-	[JWT_HS256] = { "HS256", "SHA256", 32 },
-	[JWT_HS384] = { "HS384", "SHA384", 48 },
-	[JWT_HS512] = { "HS512", "SHA512", 64 },
+	[JWT_HS256] = { "HS256", "SHA256", 32, JWT_F_HMAC },
+	[JWT_HS384] = { "HS384", "SHA384", 48, JWT_F_HMAC },
+	[JWT_HS512] = { "HS512", "SHA512", 64, JWT_F_HMAC },
+	[JWT_RS256] = { "RS256", "SHA256", 0, JWT_F_RSA },
+	[JWT_ES256] = { "ES256", "SHA256", 2 * JWT_EC_LEN, JWT_F_EC },
+	[JWT_EDDSA] = { "EdDSA", NULL, 64, JWT_F_OKP },
 };
 
 /*
- * The HMAC implementation, fetched once per process: a fetch walks the
- * provider tables and takes locks, too slow to repeat per key or call.
+ * The order n of P-256 (SEC 2, 2.4.2), big-endian.  ECDSA r and s lie
+ * in 1..n-1: a verifier that skips this check accepts r = s = 0 for
+ * any message (CVE-2022-21449, Java's "psychic signatures").
+ */
+static const unsigned char jwt_p256_n[JWT_EC_LEN] = {
+	0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84,
+	0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+};
+
+/*
+ * The HMAC and SHA-256 implementations, fetched once per process: a
+ * fetch walks the provider tables and takes locks, too slow to repeat
+ * per key or call (and EVP_sha256() would fetch on each init).
  */
 static pthread_once_t	 jwt_mac_once = PTHREAD_ONCE_INIT;
 static EVP_MAC		*jwt_mac;
+static EVP_MD		*jwt_sha256;
 
 static void
 jwt_mac_fetch(void)
 {
 	jwt_mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	jwt_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static int
+jwt_fetch(void)
+{
+	return pthread_once(&jwt_mac_once, jwt_mac_fetch) == 0 &&
+	    jwt_mac != NULL && jwt_sha256 != NULL ? 0 : -1;
 }
 
 /* ---------------------------------------------------------------- */
@@ -95,17 +150,89 @@ jwt_alg_name(enum jwt_alg alg)
 	return jwt_algs[alg].name;
 }
 
+int
+jwt_alg_hmac(enum jwt_alg alg)
+{
+	return (unsigned)alg < JWT_ALG__MAX &&
+	    jwt_algs[alg].family == JWT_F_HMAC;
+}
+
+enum jwt_alg
+jwt_key_alg(const struct jwt_key *key)
+{
+	return key->alg;
+}
+
+int
+jwt_key_private(const struct jwt_key *key)
+{
+	return key->priv;
+}
+
+const char *
+jwt_key_kid(const struct jwt_key *key)
+{
+	return key->kid;
+}
+
+/*
+ * The two headers a key recognises at a glance, base64url: ours, with
+ * the kid, and PyJWT's default without one.  The members are in
+ * PyJWT's order (it sorts them), so that a token PyJWT makes with our
+ * kid is byte for byte ours.  Returns 0, or -1.
+ */
+static int
+jwt_key_headers(struct jwt_key *key)
+{
+	char	 json[JWT_HDRMAX];
+	int	 n;
+
+	n = snprintf(json, sizeof(json),
+	    "{\"alg\":\"%s\",\"kid\":\"%s\",\"typ\":\"JWT\"}",
+	    jwt_algs[key->alg].name, key->kid);
+	if (n < 0 || B64_ENCLEN((size_t)n) >= sizeof(key->hdr))
+		return -1;
+	key->hdrlen = b64_encode((const unsigned char *)json, (size_t)n,
+	    key->hdr);
+	n = snprintf(json, sizeof(json), "{\"alg\":\"%s\",\"typ\":\"JWT\"}",
+	    jwt_algs[key->alg].name);
+	if (n < 0 || B64_ENCLEN((size_t)n) >= sizeof(key->hdr0))
+		return -1;
+	key->hdr0len = b64_encode((const unsigned char *)json, (size_t)n,
+	    key->hdr0);
+	return 0;
+}
+
+/*
+ * HMAC of data under the key.  EVP_MAC_init with a NULL key restarts
+ * from the pads computed in jwt_key_new: no key schedule per call.
+ * Returns 0, or -1 when OpenSSL fails.
+ */
+static int
+jwt_mac_run(struct jwt_key *key, const void *data, size_t len,
+    unsigned char *out, size_t *outlen)
+{
+	if (!EVP_MAC_init(key->ctx, NULL, 0, NULL) ||
+	    !EVP_MAC_update(key->ctx, data, len) ||
+	    !EVP_MAC_final(key->ctx, out, outlen, JWT_MACMAX))
+		return -1;
+	return 0;
+}
+
 /*
  * Keys the context with secret for alg.  The context copies the key
  * into its own inner and outer pads, so the caller's buffer is not
- * kept.  Returns 0, or -1 when OpenSSL refuses.
+ * kept.  The kid is HMAC(secret, "jwtauth-kid") cut to 96 bits: one
+ * more MAC output, which says nothing of the secret (and 96 bits keep
+ * two secrets' kids apart).  Returns 0, or -1 when OpenSSL refuses.
  */
 static int
 jwt_key_setup(struct jwt_key *key, const unsigned char *secret, size_t len)
 {
-	OSSL_PARAM	 params[2];
-	char		 json[48];
-	int		 n;
+	static const char	 label[] = "jwtauth-kid";
+	OSSL_PARAM		 params[2];
+	unsigned char		 mac[JWT_MACMAX];
+	size_t			 n;
 
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
 	    (char *)jwt_algs[key->alg].digest, 0);
@@ -114,16 +241,10 @@ jwt_key_setup(struct jwt_key *key, const unsigned char *secret, size_t len)
 		return -1;
 	if (EVP_MAC_CTX_get_mac_size(key->ctx) != key->maclen)
 		return -1;
-
-	/* The same bytes PyJWT writes, so our header is its header. */
-	n = snprintf(json, sizeof(json), "{\"alg\":\"%s\",\"typ\":\"JWT\"}",
-	    jwt_algs[key->alg].name);
-	if (n < 0 || (size_t)n >= sizeof(json) ||
-	    B64_ENCLEN((size_t)n) >= sizeof(key->hdr))
+	if (jwt_mac_run(key, label, sizeof(label) - 1, mac, &n) == -1)
 		return -1;
-	key->hdrlen = b64_encode((const unsigned char *)json, (size_t)n,
-	    key->hdr);
-	return 0;
+	b64_encode(mac, 12, key->kid);
+	return jwt_key_headers(key);
 }
 
 /*
@@ -139,16 +260,16 @@ jwt_key_new(struct jwt_key **keyp, enum jwt_alg alg,
 	enum svc_err	 rc = SVC_BADINPUT;
 
 	*keyp = NULL;
-	if ((unsigned)alg >= JWT_ALG__MAX || secret == NULL || len == 0)
+	if (!jwt_alg_hmac(alg) || secret == NULL || len == 0)
 		goto out;
 	rc = SVC_CRYPTO;
-	if (pthread_once(&jwt_mac_once, jwt_mac_fetch) != 0 ||
-	    jwt_mac == NULL)
+	if (jwt_fetch() == -1)
 		goto out;
 	rc = SVC_NOMEM;
 	if ((key = calloc(1, sizeof(*key))) == NULL)
 		goto out;
 	key->alg = alg;
+	key->priv = 1;
 	key->maclen = jwt_algs[alg].maclen;
 	/* json-c's default depth (32) is over JSN_DEPTH, as jsn_parse needs. */
 	if ((key->tok = json_tokener_new()) == NULL)
@@ -169,30 +290,397 @@ out:
 void
 jwt_key_free(struct jwt_key *key)
 {
-	if (key == NULL)
-		return;
-	/* EVP_MAC_CTX_free cleanses the keyed pads itself. */
-	EVP_MAC_CTX_free(key->ctx);
-	if (key->tok != NULL)
-		json_tokener_free(key->tok);
-	OPENSSL_cleanse(key, sizeof(*key));
-	free(key);
+	struct jwt_key	*next;
+
+	for (; key != NULL; key = next) {
+		next = key->next;
+		/* EVP_MAC_CTX_free cleanses the keyed pads itself. */
+		EVP_MAC_CTX_free(key->ctx);
+		EVP_PKEY_free(key->pkey);
+		EVP_MD_CTX_free(key->md);
+		if (key->tok != NULL)
+			json_tokener_free(key->tok);
+		OPENSSL_cleanse(key, sizeof(*key));
+		free(key);
+	}
+}
+
+enum svc_err
+jwt_key_add(struct jwt_key *set, struct jwt_key *other)
+{
+	struct jwt_key	*k, *last = NULL;
+	size_t		 n = 0;
+
+	if (other == NULL || other->next != NULL)
+		return SVC_BADINPUT;
+	/* One kid, one key: else the kid could not pick. */
+	for (k = set; k != NULL; k = k->next, n++) {
+		if (strcmp(k->kid, other->kid) == 0)
+			return SVC_BADINPUT;
+		last = k;
+	}
+	if (n >= JWT_KEYS_MAX)
+		return SVC_BADINPUT;
+	last->next = other;
+	return SVC_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* Public keys: PEM, JWK members, thumbprint                         */
+/* ---------------------------------------------------------------- */
+
+/* The public members of a JWK, in RFC 7638's (sorted) order. */
+struct jwt_jwk {
+	const char	*kty;
+	size_t		 n;
+	const char	*name[3];
+	char		 val[3][JWT_JWKVAL];
+};
+
+/* A BIGNUM parameter of pkey, big-endian in pad bytes (0: minimal). */
+static int
+jwt_bn_param(const EVP_PKEY *pkey, const char *param, size_t pad,
+    char *out)
+{
+	unsigned char	 buf[JWT_RSA_MAX / 8];
+	BIGNUM		*bn = NULL;
+	int		 n, rc = -1;
+
+	if (!EVP_PKEY_get_bn_param(pkey, param, &bn))
+		return -1;
+	n = pad ? BN_bn2binpad(bn, buf, (int)pad) :
+	    (BN_num_bytes(bn) <= (int)sizeof(buf) ? BN_bn2bin(bn, buf) : -1);
+	if (n > 0) {
+		b64_encode(buf, (size_t)n, out);
+		rc = 0;
+	}
+	BN_free(bn);
+	return rc;
+}
+
+/* RFC 7518 section 6 and RFC 8037 section 2: the public members. */
+static int
+jwt_jwk_members(const struct jwt_key *key, struct jwt_jwk *j)
+{
+	unsigned char	 raw[32];
+	size_t		 n = sizeof(raw);
+
+	memset(j, 0, sizeof(*j));
+	switch (jwt_algs[key->alg].family) {
+	case JWT_F_RSA:
+		j->kty = "RSA";
+		j->n = 2;
+		j->name[0] = "e";
+		j->name[1] = "n";
+		return jwt_bn_param(key->pkey, OSSL_PKEY_PARAM_RSA_E, 0,
+		    j->val[0]) == -1 || jwt_bn_param(key->pkey,
+		    OSSL_PKEY_PARAM_RSA_N, 0, j->val[1]) == -1 ? -1 : 0;
+	case JWT_F_EC:
+		j->kty = "EC";
+		j->n = 3;
+		j->name[0] = "crv";
+		j->name[1] = "x";
+		j->name[2] = "y";
+		strcpy(j->val[0], "P-256");
+		return jwt_bn_param(key->pkey, OSSL_PKEY_PARAM_EC_PUB_X,
+		    JWT_EC_LEN, j->val[1]) == -1 || jwt_bn_param(key->pkey,
+		    OSSL_PKEY_PARAM_EC_PUB_Y, JWT_EC_LEN, j->val[2]) == -1 ?
+		    -1 : 0;
+	case JWT_F_OKP:
+		j->kty = "OKP";
+		j->n = 2;
+		j->name[0] = "crv";
+		j->name[1] = "x";
+		strcpy(j->val[0], "Ed25519");
+		if (!EVP_PKEY_get_raw_public_key(key->pkey, raw, &n) ||
+		    n != sizeof(raw))
+			return -1;
+		b64_encode(raw, n, j->val[1]);
+		return 0;
+	default:
+		return -1;
+	}
 }
 
 /*
- * HMAC of data under the key.  EVP_MAC_init with a NULL key restarts
- * from the pads computed in jwt_key_new: no key schedule per call.
- * Returns 0, or -1 when OpenSSL fails.
+ * RFC 7638 section 3: SHA-256 of the required members, sorted, without
+ * whitespace, base64url.  In every key type "kty" sorts second (e <
+ * kty < n; crv < kty < x).  Returns 0, or -1.
  */
 static int
-jwt_mac_run(struct jwt_key *key, const void *data, size_t len,
-    unsigned char *out, size_t *outlen)
+jwt_thumbprint(struct jwt_key *key)
 {
-	if (!EVP_MAC_init(key->ctx, NULL, 0, NULL) ||
-	    !EVP_MAC_update(key->ctx, data, len) ||
-	    !EVP_MAC_final(key->ctx, out, outlen, JWT_MACMAX))
+	struct jwt_jwk	 j;
+	char		 json[3 * JWT_JWKVAL + 128];
+	unsigned char	 md[32];
+	unsigned int	 mdlen;
+	size_t		 i, o = 0;
+	int		 n;
+
+	if (jwt_jwk_members(key, &j) == -1)
 		return -1;
+	for (i = 0; i < j.n; i++) {
+		n = snprintf(json + o, sizeof(json) - o, "%s\"%s\":\"%s\"",
+		    i == 0 ? "{" : ",", j.name[i], j.val[i]);
+		if (n < 0 || (size_t)n >= sizeof(json) - o)
+			return -1;
+		o += (size_t)n;
+		if (i == 0) {
+			n = snprintf(json + o, sizeof(json) - o,
+			    ",\"kty\":\"%s\"", j.kty);
+			if (n < 0 || (size_t)n >= sizeof(json) - o)
+				return -1;
+			o += (size_t)n;
+		}
+	}
+	if (o + 1 >= sizeof(json))
+		return -1;
+	json[o++] = '}';
+	if (!EVP_Digest(json, o, md, &mdlen, jwt_sha256, NULL) ||
+	    mdlen != sizeof(md))
+		return -1;
+	b64_encode(md, mdlen, key->kid);
 	return 0;
+}
+
+/* Never prompt for a pass phrase: an encrypted PEM is refused. */
+static int
+jwt_no_pass(char *buf, int size, int rw, void *arg)
+{
+	(void)buf;
+	(void)size;
+	(void)rw;
+	(void)arg;
+	return -1;
+}
+
+/*
+ * The algorithm that pkey's type fits, checked: RSA of JWT_RSA_MIN to
+ * JWT_RSA_MAX bits, EC on P-256 only, Ed25519.  Returns 0, or -1 with
+ * *why set.
+ */
+static int
+jwt_pkey_alg(EVP_PKEY *pkey, enum jwt_alg *alg, const char **why)
+{
+	char	 group[32];
+	size_t	 n;
+	int	 bits = EVP_PKEY_get_bits(pkey);
+
+	switch (EVP_PKEY_get_base_id(pkey)) {
+	case EVP_PKEY_RSA:
+		if (bits < JWT_RSA_MIN || bits > JWT_RSA_MAX) {
+			*why = "RSA key not of 2048 to 8192 bits";
+			return -1;
+		}
+		*alg = JWT_RS256;
+		return 0;
+	case EVP_PKEY_EC:
+		if (!EVP_PKEY_get_group_name(pkey, group, sizeof(group), &n) ||
+		    strcmp(group, "prime256v1") != 0) {
+			*why = "EC key not on P-256";
+			return -1;
+		}
+		*alg = JWT_ES256;
+		return 0;
+	case EVP_PKEY_ED25519:
+		*alg = JWT_EDDSA;
+		return 0;
+	default:
+		*why = "key type is not RSA, EC P-256 or Ed25519";
+		return -1;
+	}
+}
+
+/* Reads a private PEM, else a public one; *priv says which. */
+static EVP_PKEY *
+jwt_pem_read(const char *pem, size_t len, int *priv)
+{
+	EVP_PKEY	*pkey = NULL;
+	BIO		*bio;
+
+	if (len > INT_MAX || (bio = BIO_new_mem_buf(pem, (int)len)) == NULL)
+		return NULL;
+	*priv = 1;
+	if ((pkey = PEM_read_bio_PrivateKey(bio, NULL, jwt_no_pass,
+	    NULL)) == NULL) {
+		*priv = 0;
+		(void)BIO_reset(bio);
+		pkey = PEM_read_bio_PUBKEY(bio, NULL, jwt_no_pass, NULL);
+	}
+	BIO_free(bio);
+	/* The failed attempt's errors are no one's business later. */
+	ERR_clear_error();
+	return pkey;
+}
+
+enum svc_err
+jwt_key_pem(struct jwt_key **keyp, const char *pem, size_t len,
+    const char **why)
+{
+	struct jwt_key	*key = NULL;
+	const char	*dummy;
+	enum svc_err	 rc = SVC_CRYPTO;
+
+	if (why == NULL)
+		why = &dummy;
+	*why = NULL;
+	*keyp = NULL;
+	if (jwt_fetch() == -1)
+		goto out;
+	rc = SVC_NOMEM;
+	if ((key = calloc(1, sizeof(*key))) == NULL ||
+	    (key->tok = json_tokener_new()) == NULL ||
+	    (key->md = EVP_MD_CTX_new()) == NULL)
+		goto out;
+	rc = SVC_BADINPUT;
+	if ((key->pkey = jwt_pem_read(pem, len, &key->priv)) == NULL) {
+		*why = "no PEM key (or an encrypted one)";
+		goto out;
+	}
+	if (jwt_pkey_alg(key->pkey, &key->alg, why) == -1)
+		goto out;
+	key->maclen = key->alg == JWT_RS256 ?
+	    (size_t)EVP_PKEY_get_size(key->pkey) : jwt_algs[key->alg].maclen;
+	rc = SVC_CRYPTO;
+	if (jwt_thumbprint(key) == -1 || jwt_key_headers(key) == -1) {
+		*why = "cannot read the public key";
+		goto out;
+	}
+	*keyp = key;
+	key = NULL;
+	rc = SVC_OK;
+out:
+	jwt_key_free(key);
+	return rc;
+}
+
+/* The PEM that a memory BIO holds, copied into *pem; 0 or -1. */
+static int
+jwt_bio_text(BIO *bio, char **pem, size_t *len)
+{
+	char	*p;
+	long	 n;
+
+	if ((n = BIO_get_mem_data(bio, &p)) <= 0 ||
+	    (*pem = malloc((size_t)n + 1)) == NULL)
+		return -1;
+	memcpy(*pem, p, (size_t)n);
+	(*pem)[n] = '\0';
+	*len = (size_t)n;
+	return 0;
+}
+
+enum svc_err
+jwt_key_public_pem(const struct jwt_key *key, char **pem, size_t *len)
+{
+	BIO		*bio = NULL;
+	enum svc_err	 rc = SVC_BADINPUT;
+
+	*pem = NULL;
+	if (key->pkey == NULL)
+		goto out;
+	rc = SVC_NOMEM;
+	if ((bio = BIO_new(BIO_s_mem())) == NULL)
+		goto out;
+	rc = SVC_CRYPTO;
+	if (!PEM_write_bio_PUBKEY(bio, key->pkey) ||
+	    jwt_bio_text(bio, pem, len) == -1)
+		goto out;
+	rc = SVC_OK;
+out:
+	BIO_free(bio);
+	return rc;
+}
+
+enum svc_err
+jwt_keygen(enum jwt_alg alg, char **pem, size_t *len)
+{
+	EVP_PKEY	*pkey = NULL;
+	BIO		*bio = NULL;
+	enum svc_err	 rc = SVC_BADINPUT;
+
+	*pem = NULL;
+	if (alg == JWT_RS256)
+		pkey = EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
+		    (size_t)JWT_RSA_MIN);
+	else if (alg == JWT_ES256)
+		pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	else if (alg == JWT_EDDSA)
+		pkey = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	else
+		goto out;
+	rc = SVC_CRYPTO;
+	if (pkey == NULL || (bio = BIO_new(BIO_s_secmem())) == NULL ||
+	    !PEM_write_bio_PrivateKey(bio, pkey, NULL, NULL, 0, NULL, NULL) ||
+	    jwt_bio_text(bio, pem, len) == -1)
+		goto out;
+	rc = SVC_OK;
+out:
+	BIO_free(bio);
+	EVP_PKEY_free(pkey);
+	return rc;
+}
+
+/* One key's JWK: kty, kid, alg, use and the public members only. */
+static struct json_object *
+jwt_jwk_object(const struct jwt_key *key)
+{
+	struct json_object	*o;
+	struct jwt_jwk		 j;
+	size_t			 i;
+	int			 bad = 0;
+
+	if (jwt_jwk_members(key, &j) == -1 ||
+	    (o = json_object_new_object()) == NULL)
+		return NULL;
+	bad |= json_object_object_add(o, "kty",
+	    json_object_new_string(j.kty));
+	bad |= json_object_object_add(o, "kid",
+	    json_object_new_string(key->kid));
+	bad |= json_object_object_add(o, "alg",
+	    json_object_new_string(jwt_algs[key->alg].name));
+	bad |= json_object_object_add(o, "use", json_object_new_string("sig"));
+	for (i = 0; i < j.n; i++)
+		bad |= json_object_object_add(o, j.name[i],
+		    json_object_new_string(j.val[i]));
+	if (bad) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+enum svc_err
+jwt_jwks(const struct jwt_key *set, char **json, size_t *len)
+{
+	struct json_object	*top = NULL, *keys, *o;
+	const char		*s;
+	enum svc_err		 rc = SVC_NOMEM;
+	size_t			 n;
+
+	*json = NULL;
+	if ((top = json_object_new_object()) == NULL ||
+	    (keys = json_object_new_array()) == NULL ||
+	    json_object_object_add(top, "keys", keys) != 0)
+		goto out;
+	/* An HMAC key is the shared secret: never published. */
+	for (; set != NULL; set = set->next) {
+		if (set->pkey == NULL)
+			continue;
+		if ((o = jwt_jwk_object(set)) == NULL ||
+		    json_object_array_add(keys, o) != 0)
+			goto out;
+	}
+	s = json_object_to_json_string_length(top, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+	if (s == NULL || (*json = malloc(n + 1)) == NULL)
+		goto out;
+	memcpy(*json, s, n + 1);
+	*len = n;
+	rc = SVC_OK;
+out:
+	json_object_put(top);
+	return rc;
 }
 
 enum svc_err
@@ -202,6 +690,8 @@ jwt_hmac(struct jwt_key *key, const void *data, size_t len,
 	unsigned char	 mac[JWT_MACMAX];
 	size_t		 n;
 
+	if (key->ctx == NULL)
+		return SVC_BADINPUT;
 	if (outsz < key->maclen)
 		return SVC_TOOBIG;
 	if (jwt_mac_run(key, data, len, mac, &n) == -1)
@@ -215,14 +705,69 @@ jwt_hmac(struct jwt_key *key, const void *data, size_t len,
 /* Signing                                                           */
 /* ---------------------------------------------------------------- */
 
+/*
+ * ES256's JWS signature is r||s, each 32 bytes big-endian (RFC 7518
+ * section 3.4), where OpenSSL speaks DER: converted with ECDSA_SIG.
+ */
+static int
+jwt_es_raw(const unsigned char *der, size_t derlen, unsigned char *raw)
+{
+	const unsigned char	*p = der;
+	const BIGNUM		*r, *s;
+	ECDSA_SIG		*sig;
+	int			 rc = -1;
+
+	if ((sig = d2i_ECDSA_SIG(NULL, &p, (long)derlen)) == NULL)
+		return -1;
+	ECDSA_SIG_get0(sig, &r, &s);
+	if (BN_bn2binpad(r, raw, JWT_EC_LEN) == JWT_EC_LEN &&
+	    BN_bn2binpad(s, raw + JWT_EC_LEN, JWT_EC_LEN) == JWT_EC_LEN)
+		rc = 0;
+	ECDSA_SIG_free(sig);
+	return rc;
+}
+
+/* The EVP_DigestSign/VerifyInit digest: SHA-256, or none for Ed25519. */
+static const EVP_MD *
+jwt_md(const struct jwt_key *key)
+{
+	return jwt_algs[key->alg].digest != NULL ? jwt_sha256 : NULL;
+}
+
+/* An asymmetric signature of data into sig (JWT_SIGMAX); 0 or -1. */
+static int
+jwt_pk_sign(struct jwt_key *key, const void *data, size_t len,
+    unsigned char *sig, size_t *siglen)
+{
+	unsigned char	 der[JWT_SIGMAX];
+	size_t		 n = sizeof(der);
+
+	if (!EVP_MD_CTX_reset(key->md) ||
+	    !EVP_DigestSignInit(key->md, NULL, jwt_md(key), NULL, key->pkey) ||
+	    !EVP_DigestSign(key->md, der, &n, data, len))
+		return -1;
+	if (key->alg == JWT_ES256) {
+		*siglen = 2 * JWT_EC_LEN;
+		return jwt_es_raw(der, n, sig);
+	}
+	if (n != key->maclen)
+		return -1;
+	memcpy(sig, der, n);
+	*siglen = n;
+	return 0;
+}
+
 /* RFC 7515 section 7.1: BASE64URL(header) "." BASE64URL(payload) "." sig */
 enum svc_err
 jwt_sign(struct jwt_key *key, const char *payload, size_t len,
     char *out, size_t outsz, size_t *outlen)
 {
-	unsigned char	 mac[JWT_MACMAX];
+	unsigned char	 mac[JWT_SIGMAX];
 	size_t		 total, o, maclen;
+	int		 bad;
 
+	if (!key->priv)
+		return SVC_BADINPUT;
 	/* Bound len first so that the sum below cannot wrap. */
 	if (len > JWT_MAX)
 		return SVC_TOOBIG;
@@ -235,7 +780,9 @@ jwt_sign(struct jwt_key *key, const char *payload, size_t len,
 	o = key->hdrlen;
 	out[o++] = '.';
 	o += b64_encode((const unsigned char *)payload, len, out + o);
-	if (jwt_mac_run(key, out, o, mac, &maclen) == -1)
+	bad = key->ctx != NULL ? jwt_mac_run(key, out, o, mac, &maclen) :
+	    jwt_pk_sign(key, out, o, mac, &maclen);
+	if (bad == -1)
 		return SVC_CRYPTO;
 	out[o++] = '.';
 	o += b64_encode(mac, maclen, out + o);
@@ -331,87 +878,213 @@ jwt_str_eq(struct json_object *o, const char *want)
 	    memcmp(json_object_get_string(o), want, n) == 0;
 }
 
-/*
- * The header names exactly the key's algorithm (RFC 8725 section 3.1:
- * never let the token choose; "none" and other algs are refused) and
- * lists no critical extension, none being understood (RFC 7515
- * section 4.1.11).  jku, jwk, x5u, x5c and kid are never read: the
- * key is the one the caller gave, whatever the token says.
- */
-static int
-jwt_header_fields(const struct jwt_key *key, struct json_object *hdr,
-    const char **why)
+/* The key of set whose kid is the string o, or NULL. */
+static struct jwt_key *
+jwt_kid_find(struct jwt_key *set, struct json_object *o)
 {
-	struct json_object	*alg;
-
-	if (!json_object_object_get_ex(hdr, "alg", &alg)) {
-		*why = "alg missing";
-		return -1;
-	}
-	if (!jwt_str_eq(alg, jwt_algs[key->alg].name)) {
-		*why = "alg is not the key's algorithm";
-		return -1;
-	}
-	if (json_object_object_get_ex(hdr, "crit", NULL)) {
-		*why = "crit header";
-		return -1;
-	}
-	return 0;
+	for (; set != NULL; set = set->next)
+		if (jwt_str_eq(o, set->kid))
+			return set;
+	return NULL;
 }
 
 /*
- * Checks the header segment, decoding into buf (JWT_SEGMAX bytes).
- * Our own header, and PyJWT's, is byte for byte the one precomputed in
- * the key, already known good: the common case skips JSON entirely.
+ * Picks the key of set that the header names and checks the rest of
+ * the header (RFC 8725 section 3.1: the token never chooses the
+ * algorithm, only which of our keys, by kid; its alg must be that
+ * key's, so an HS256 token cannot be checked with a public key as its
+ * HMAC secret, and "none" never verifies).  jwk, jku, x5u and x5c
+ * would offer a key or a place to fetch one: refused, never read
+ * (RFC 8725 section 3.10).  No critical extension is understood (RFC
+ * 7515 section 4.1.11).  Returns the key, or NULL with *why set.
+ */
+static struct jwt_key *
+jwt_header_fields(struct jwt_key *set, struct json_object *hdr,
+    const char **why)
+{
+	static const char *const offered[] = { "jwk", "jku", "x5u", "x5c" };
+	struct json_object	*alg, *kid;
+	struct jwt_key		*key = set;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(offered) / sizeof(offered[0]); i++)
+		if (json_object_object_get_ex(hdr, offered[i], NULL)) {
+			*why = "jwk, jku, x5u or x5c header";
+			return NULL;
+		}
+	if (json_object_object_get_ex(hdr, "crit", NULL)) {
+		*why = "crit header";
+		return NULL;
+	}
+	if (json_object_object_get_ex(hdr, "kid", &kid)) {
+		if ((key = jwt_kid_find(set, kid)) == NULL) {
+			*why = "unknown kid";
+			return NULL;
+		}
+	} else if (set->next != NULL) {
+		*why = "kid missing with several keys";
+		return NULL;
+	}
+	if (!json_object_object_get_ex(hdr, "alg", &alg)) {
+		*why = "alg missing";
+		return NULL;
+	}
+	if (!jwt_str_eq(alg, jwt_algs[key->alg].name)) {
+		*why = "alg is not the key's algorithm";
+		return NULL;
+	}
+	return key;
+}
+
+/*
+ * Checks the header segment, decoding into buf (JWT_SEGMAX bytes), and
+ * sets *use to the key of set it names.  Our own header, and PyJWT's,
+ * is byte for byte one precomputed in a key, already known good: the
+ * common case skips JSON entirely.  Without kid only a set of one.
  */
 static enum svc_err
-jwt_header(struct jwt_key *key, const struct jwt_seg *seg,
-    unsigned char *buf, const char **why)
+jwt_header(struct jwt_key *set, const struct jwt_seg *seg,
+    unsigned char *buf, struct jwt_key **use, const char **why)
 {
 	struct json_object	*hdr = NULL;
+	struct jwt_key		*k;
 	enum jwt_json_err	 jrc;
 	size_t			 n;
-	int			 bad;
 
-	if (seg->n == key->hdrlen && memcmp(seg->p, key->hdr, seg->n) == 0)
+	for (k = set; k != NULL; k = k->next)
+		if (seg->n == k->hdrlen && memcmp(seg->p, k->hdr, seg->n) == 0) {
+			*use = k;
+			return SVC_OK;
+		}
+	if (set->next == NULL && seg->n == set->hdr0len &&
+	    memcmp(seg->p, set->hdr0, seg->n) == 0) {
+		*use = set;
 		return SVC_OK;
+	}
 	if (b64_decode(seg->p, seg->n, buf, JWT_SEGMAX, &n) != SVC_OK) {
 		*why = "header is not canonical base64url";
 		return SVC_DENIED;
 	}
-	if ((jrc = jwt_json(key, buf, n, &hdr)) != JWT_JSON_OK) {
+	if ((jrc = jwt_json(set, buf, n, &hdr)) != JWT_JSON_OK) {
 		*why = jwt_why_header[jrc];
 		return jrc == JWT_JSON_NOMEM ? SVC_NOMEM : SVC_DENIED;
 	}
-	bad = jwt_header_fields(key, hdr, why);
+	*use = jwt_header_fields(set, hdr, why);
 	json_object_put(hdr);
-	return bad ? SVC_DENIED : SVC_OK;
+	return *use == NULL ? SVC_DENIED : SVC_OK;
 }
 
 /*
- * The signature over header "." payload, compared in constant time
- * (RFC 7515 section 5.2 step 8; a timing leak would let an attacker
- * find a valid MAC byte by byte).
+ * An ES256 r||s (64 bytes, RFC 7518 section 3.4) as the DER that
+ * OpenSSL verifies, once r and s are known to lie in 1..n-1
+ * (CVE-2022-21449): equal-length big-endian strings compare as
+ * numbers.  Returns 0, or -1 with *why set.
+ */
+static int
+jwt_es_der(const unsigned char *raw, unsigned char *der, size_t *derlen,
+    const char **why)
+{
+	static const unsigned char zero[JWT_EC_LEN];
+	BIGNUM		*r = NULL, *s = NULL;
+	ECDSA_SIG	*sig = NULL;
+	unsigned char	*p = der;
+	int		 i, n = -1;
+
+	for (i = 0; i < 2; i++)
+		if (memcmp(raw + i * JWT_EC_LEN, zero, JWT_EC_LEN) == 0 ||
+		    memcmp(raw + i * JWT_EC_LEN, jwt_p256_n, JWT_EC_LEN) >= 0) {
+			*why = "ES256 r or s is 0 or not below the order";
+			return -1;
+		}
+	*why = "ECDSA_SIG failed";
+	if ((r = BN_bin2bn(raw, JWT_EC_LEN, NULL)) == NULL ||
+	    (s = BN_bin2bn(raw + JWT_EC_LEN, JWT_EC_LEN, NULL)) == NULL ||
+	    (sig = ECDSA_SIG_new()) == NULL || !ECDSA_SIG_set0(sig, r, s))
+		goto out;
+	r = s = NULL;		/* sig owns them */
+	if ((n = i2d_ECDSA_SIG(sig, NULL)) <= 0 || n > JWT_SIGMAX ||
+	    i2d_ECDSA_SIG(sig, &p) != n)
+		n = -1;
+	else
+		*derlen = (size_t)n;
+out:
+	BN_free(r);
+	BN_free(s);
+	ECDSA_SIG_free(sig);
+	return n > 0 ? 0 : -1;
+}
+
+/*
+ * The signature length a key wants: an ES256 signature in DER (what
+ * OpenSSL and Java's APIs write, never valid in a JWS) is named in the
+ * refusal, for whoever reads the log.
+ */
+static const char *
+jwt_sig_len_why(const struct jwt_key *key, const unsigned char *sig,
+    size_t siglen)
+{
+	if (key->alg == JWT_ES256 && siglen > 2 && sig[0] == 0x30 &&
+	    (size_t)sig[1] + 2 == siglen)
+		return "ES256 signature is DER, not r||s";
+	return "signature has the wrong length";
+}
+
+/* An asymmetric signature over data: SVC_OK, SVC_DENIED. */
+static enum svc_err
+jwt_pk_verify(struct jwt_key *key, const void *data, size_t len,
+    const unsigned char *sig, size_t siglen, const char **why)
+{
+	unsigned char	 der[JWT_SIGMAX];
+	int		 ok;
+
+	if (key->alg == JWT_ES256) {
+		if (jwt_es_der(sig, der, &siglen, why) == -1)
+			return SVC_DENIED;
+		sig = der;
+	}
+	if (!EVP_MD_CTX_reset(key->md) ||
+	    !EVP_DigestVerifyInit(key->md, NULL, jwt_md(key), NULL,
+	    key->pkey)) {
+		*why = "EVP_DigestVerifyInit failed";
+		ERR_clear_error();
+		return SVC_CRYPTO;
+	}
+	ok = EVP_DigestVerify(key->md, sig, siglen, data, len);
+	/* A refused signature leaves errors on the queue: not ours. */
+	ERR_clear_error();
+	if (ok != 1) {
+		*why = "bad signature";
+		return SVC_DENIED;
+	}
+	return SVC_OK;
+}
+
+/*
+ * The signature over header "." payload.  A MAC is compared in
+ * constant time (RFC 7515 section 5.2 step 8; a timing leak would let
+ * an attacker find a valid MAC byte by byte).
  */
 static enum svc_err
 jwt_signature(struct jwt_key *key, const char *token,
     const struct jwt_seg seg[3], const char **why)
 {
-	unsigned char	 sig[JWT_MACMAX], mac[JWT_MACMAX];
-	size_t		 siglen, maclen;
+	unsigned char	 sig[JWT_SIGMAX], mac[JWT_MACMAX];
+	size_t		 siglen, maclen, len = seg[0].n + 1 + seg[1].n;
 	enum svc_err	 rc;
 
 	rc = b64_decode(seg[2].p, seg[2].n, sig, sizeof(sig), &siglen);
 	if (rc == SVC_TOOBIG || (rc == SVC_OK && siglen != key->maclen)) {
-		*why = "signature has the wrong length";
+		*why = rc == SVC_OK ? jwt_sig_len_why(key, sig, siglen) :
+		    "signature has the wrong length";
 		return SVC_DENIED;
 	}
 	if (rc != SVC_OK) {
 		*why = "signature is not canonical base64url";
 		return SVC_DENIED;
 	}
-	if (jwt_mac_run(key, token, seg[0].n + 1 + seg[1].n, mac,
-	    &maclen) == -1) {
+	if (key->ctx == NULL)
+		return jwt_pk_verify(key, token, len, sig, siglen, why);
+	if (jwt_mac_run(key, token, len, mac, &maclen) == -1) {
 		*why = "HMAC failed";
 		return SVC_CRYPTO;
 	}
@@ -1112,6 +1785,7 @@ jwt_verify_as(struct jwt_key *key, const char *token, size_t len,
 	unsigned char		 buf[JWT_SEGMAX + 1];
 	struct jwt_read		 rd;
 	struct json_object	*pl = NULL;
+	struct jwt_key		*use = NULL;
 	const char		*dummy;
 	enum jwt_via		 via;
 	enum svc_err		 rc = SVC_DENIED;
@@ -1130,14 +1804,14 @@ jwt_verify_as(struct jwt_key *key, const char *token, size_t len,
 		*why = "not three segments";
 		goto out;
 	}
-	if ((rc = jwt_header(key, &seg[0], buf, why)) != SVC_OK)
+	if ((rc = jwt_header(key, &seg[0], buf, &use, why)) != SVC_OK)
 		goto out;
 	rc = SVC_DENIED;
 	if (b64_decode(seg[1].p, seg[1].n, buf, JWT_SEGMAX, &n) != SVC_OK) {
 		*why = "payload is not canonical base64url";
 		goto out;
 	}
-	if ((rc = jwt_signature(key, token, seg, why)) != SVC_OK)
+	if ((rc = jwt_signature(use, token, seg, why)) != SVC_OK)
 		goto out;
 	if ((rc = jwt_payload(key, buf, n, plain, claims, &rd, &pl,
 	    why)) != SVC_OK)
@@ -1146,6 +1820,7 @@ jwt_verify_as(struct jwt_key *key, const char *token, size_t len,
 	if (jwt_check(&rd, rules, claims, why) == -1)
 		goto out;
 	claims->payload = pl;
+	claims->key = use;
 	pl = NULL;
 	rc = SVC_OK;
 out:

@@ -33,10 +33,91 @@ struct tokens_new {
 	char		 fp[TOKENS_FP_LEN + 1];
 };
 
+/* A PEM key file of the config as a key, or SVC_BADINPUT and t->err. */
+static enum svc_err
+tokens_pem(struct tokens *t, const struct cfg_blob *b, struct jwt_key **k)
+{
+	const char *why = NULL;
+	enum svc_err rc;
+
+	if ((rc = jwt_key_pem(k, b->data, b->len, &why)) != SVC_OK)
+		snprintf(t->err, sizeof(t->err), "%s: %s", b->file,
+		    why != NULL ? why : svc_strerror(rc));
+	return rc;
+}
+
+/* Adds k to the set (which then owns it), or frees it. */
+static enum svc_err
+tokens_add(struct tokens *t, struct jwt_key *k, const char *file)
+{
+	if (jwt_key_add(t->key, k) == SVC_OK)
+		return SVC_OK;
+	snprintf(t->err, sizeof(t->err), "%s: the same key twice in [jwt]",
+	    file);
+	jwt_key_free(k);
+	return SVC_BADINPUT;
+}
+
+/*
+ * The signing key: the secret for HS*, else private_key_file, whose
+ * type must fit the algorithm (checked here, at start).
+ */
+static enum svc_err
+tokens_signer(struct tokens *t, const struct cfg *cfg, enum jwt_alg alg)
+{
+	enum svc_err rc;
+
+	if (jwt_alg_hmac(alg))
+		return jwt_key_new(&t->key, alg, cfg->secret, cfg->secret_len);
+	if ((rc = tokens_pem(t, &cfg->private_key, &t->key)) != SVC_OK)
+		return rc;
+	if (jwt_key_alg(t->key) != alg || !jwt_key_private(t->key)) {
+		snprintf(t->err, sizeof(t->err), "%s: not a %s private key "
+		    "(a %s %s key)", cfg->private_key.file, jwt_alg_name(alg),
+		    jwt_alg_name(jwt_key_alg(t->key)),
+		    jwt_key_private(t->key) ? "private" : "public");
+		return SVC_BADINPUT;
+	}
+	/* The fingerprint must outlive key rotations: the stable secret. */
+	return jwt_key_new(&t->fpkey, JWT_HS256, cfg->secret,
+	    cfg->secret_len);
+}
+
+/*
+ * The signing key, then the verify-only ones.  A verify secret takes
+ * the signing algorithm when that is an HS*, else HS256.
+ */
+static enum svc_err
+tokens_keys(struct tokens *t, const struct cfg *cfg)
+{
+	struct jwt_key *k;
+	enum jwt_alg alg, valg;
+	enum svc_err rc;
+	size_t i;
+
+	if ((rc = jwt_alg_parse(cfg->jwt_algorithm, &alg)) != SVC_OK)
+		return rc;
+	if ((rc = tokens_signer(t, cfg, alg)) != SVC_OK)
+		return rc;
+	for (i = 0; i < cfg->nverify_keys; i++)
+		if ((rc = tokens_pem(t, &cfg->verify_keys[i], &k)) != SVC_OK ||
+		    (rc = tokens_add(t, k, cfg->verify_keys[i].file)) != SVC_OK)
+			return rc;
+	valg = jwt_alg_hmac(alg) ? alg : JWT_HS256;
+	for (i = 0; i < cfg->nverify_secrets; i++) {
+		if ((rc = jwt_key_new(&k, valg, (const unsigned char *)
+		    cfg->verify_secrets[i].data,
+		    cfg->verify_secrets[i].len)) != SVC_OK ||
+		    (rc = tokens_add(t, k,
+		    cfg->verify_secrets[i].file)) != SVC_OK)
+			return rc;
+	}
+	return SVC_OK;
+}
+
 enum svc_err
 tokens_init(struct tokens *t, const struct cfg *cfg, struct db *db)
 {
-	enum jwt_alg alg;
 	enum svc_err rc;
 
 	memset(t, 0, sizeof(*t));
@@ -51,10 +132,7 @@ tokens_init(struct tokens *t, const struct cfg *cfg, struct db *db)
 	if (getrandom(&t->rotations, sizeof(t->rotations), GRND_NONBLOCK) !=
 	    (ssize_t)sizeof(t->rotations))
 		t->rotations = (unsigned)getpid();
-	if ((rc = jwt_alg_parse(cfg->jwt_algorithm, &alg)) != SVC_OK)
-		return rc;
-	if ((rc = jwt_key_new(&t->key, alg, cfg->secret,
-	    cfg->secret_len)) != SVC_OK)
+	if ((rc = tokens_keys(t, cfg)) != SVC_OK)
 		return rc;
 	t->insert = db_add(db, "INSERT INTO " RT " (jti, family, user_id, "
 	    "issued_at, expires_at) VALUES (?, ?, ?, ?, ?)", DB_ONCE);
@@ -94,6 +172,8 @@ tokens_free(struct tokens *t)
 {
 	jwt_key_free(t->key);
 	t->key = NULL;
+	jwt_key_free(t->fpkey);
+	t->fpkey = NULL;
 }
 
 static enum svc_err
@@ -116,10 +196,13 @@ tokens_random_hex(char *out)
 /*
  * The password fingerprint: 64 bits of HMAC(secret, hash), so that a
  * token dies with the hash it was issued under, and the hash itself
- * cannot be learnt from the token.
+ * cannot be learnt from the token.  The secret is the HS* key that
+ * signs (or verified: key, so that a rotated secret's tokens keep
+ * their fingerprints), else secret_file's key.
  */
 static enum svc_err
-tokens_fingerprint(struct tokens *t, const char *pwhash, char *out)
+tokens_fingerprint(struct tokens *t, struct jwt_key *key, const char *pwhash,
+    char *out)
 {
 	static const char label[] = "jwtauth-password-fingerprint:";
 	unsigned char msg[sizeof(label) + 512], mac[64];
@@ -130,7 +213,11 @@ tokens_fingerprint(struct tokens *t, const char *pwhash, char *out)
 		hlen = 512;
 	memcpy(msg, label, sizeof(label) - 1);
 	memcpy(msg + sizeof(label) - 1, pwhash, hlen);
-	rc = jwt_hmac(t->key, msg, sizeof(label) - 1 + hlen, mac,
+	if (t->fpkey != NULL)
+		key = t->fpkey;
+	else if (key == NULL || !jwt_alg_hmac(jwt_key_alg(key)))
+		key = t->key;
+	rc = jwt_hmac(key, msg, sizeof(label) - 1 + hlen, mac,
 	    sizeof(mac), &mlen);
 	OPENSSL_cleanse(msg, sizeof(label) - 1 + hlen);
 	if (rc != SVC_OK)
@@ -181,7 +268,8 @@ tokens_user_ok(struct tokens *t, const struct jwt_claims *c,
 	if (c->fp == NULL)
 		return 1;	/* minted elsewhere with our secret */
 	if (strlen(c->fp) != TOKENS_FP_LEN ||
-	    tokens_fingerprint(t, u->password, fp) != SVC_OK)
+	    tokens_fingerprint(t, c->key, u->password,
+	    fp) != SVC_OK)
 		return 0;
 	return CRYPTO_memcmp(fp, c->fp, TOKENS_FP_LEN) == 0;
 }
@@ -302,7 +390,7 @@ tokens_prepare(struct tokens *t, const struct user *u, struct tokens_new *n)
 	    (rc = tokens_random_hex(n->refresh_jti)) != SVC_OK ||
 	    (rc = tokens_random_hex(n->family)) != SVC_OK)
 		return rc;
-	return tokens_fingerprint(t, u->password, n->fp);
+	return tokens_fingerprint(t, NULL, u->password, n->fp);
 }
 
 enum svc_err

@@ -21,7 +21,9 @@ struct user;
 struct tokens {
 	const struct cfg *cfg;
 	struct db	*db;
-	struct jwt_key	*key;
+	struct jwt_key	*key;		/* the set: signs, then verify-only */
+	struct jwt_key	*fpkey;		/* RS256, ES256, EdDSA: secret_file */
+	char		 err[256];	/* tokens_init's one-line reason */
 	int		 insert;	/* a new family's first token */
 	int		 insert_next;	/* the next token of a family */
 	int		 use;		/* mark used, only if usable */
@@ -39,8 +41,10 @@ struct tokens_pair {
 };
 
 /*
- * Makes the signing key from cfg and registers the statements on db.
- * Free with tokens_free.
+ * Makes the key set from cfg (the signing key, then verify_key_files
+ * and verify_secret_files, each kid once) and registers the statements
+ * on db.  A key that does not fit the algorithm, or cannot sign, is
+ * SVC_BADINPUT with t->err naming the file.  Free with tokens_free.
  */
 enum svc_err	 tokens_init(struct tokens *t, const struct cfg *cfg,
 		    struct db *db);

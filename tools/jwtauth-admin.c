@@ -42,6 +42,7 @@
 enum admin_need {
 	ADMIN_NOTHING,		/* no config, no database */
 	ADMIN_CFG_IF_ANY,	/* the config when it can be read */
+	ADMIN_CFG,		/* the config, no database */
 	ADMIN_DB,		/* the config and a connection */
 	ADMIN_USERS,		/* and the users statements */
 };
@@ -52,6 +53,7 @@ struct admin {
 	const struct admin_cmd *cmd;
 	int		 flag;		/* the command's option was given */
 	const char	*optval;	/* and its value, if it takes one */
+	const char	*alg;		/* genkey --alg */
 	char		**argv;		/* the operands, cmd->nargs of them */
 	struct cfg	 cfg;
 	int		 have_cfg;
@@ -80,6 +82,8 @@ static int	cmd_list(struct admin *);
 static int	cmd_purge(struct admin *);
 static int	cmd_hash(struct admin *);
 static int	cmd_genkey(struct admin *);
+static int	cmd_pubkey(struct admin *);
+static int	cmd_jwks(struct admin *);
 static int	cmd_help(struct admin *);
 
 static const struct admin_cmd admin_cmds[] = {
@@ -102,8 +106,14 @@ static const struct admin_cmd admin_cmds[] = {
 	    "failures out of the window" },
 	{ "hash", cmd_hash, "", 0, ADMIN_CFG_IF_ANY, "",
 	    "print a Django-format hash of a password" },
-	{ "genkey", cmd_genkey, "f", 1, ADMIN_NOTHING, "[-f] FILE",
-	    "write a new random secret to FILE (mode\n0600); -f: overwrite" },
+	{ "genkey", cmd_genkey, "f", 1, ADMIN_NOTHING,
+	    "[-f] [--alg ALG] FILE",
+	    "write a new random secret to FILE (mode\n0600), or with --alg"
+	    " RS256|ES256|EdDSA a\nnew private key (PEM); -f: overwrite" },
+	{ "pubkey", cmd_pubkey, "", 1, ADMIN_NOTHING, "FILE",
+	    "print the public key (PEM) of the key in\nFILE" },
+	{ "jwks", cmd_jwks, "", 0, ADMIN_CFG, "",
+	    "print the JWKS the config publishes" },
 	{ "help", cmd_help, "", 0, ADMIN_NOTHING, "", "this text" },
 };
 
@@ -192,15 +202,25 @@ admin_lookup(const char *name)
 static int
 admin_args(struct admin *a, int argc, char **argv)
 {
+	static const struct option alg[] = {
+		{ "alg", required_argument, NULL, 'A' },
+		{ NULL, 0, NULL, 0 },
+	};
 	char opts[8];
-	int ch;
+	int ch, genkey = a->cmd->run == cmd_genkey;
 
 	snprintf(opts, sizeof(opts), "+%s", a->cmd->opts);
 	opterr = 0;
 	optind = 0;	/* glibc: 0 rescans from scratch (getopt(3)) */
-	while ((ch = getopt(argc, argv, opts)) != -1) {
+	/* --alg is genkey's alone. */
+	while ((ch = getopt_long(argc, argv, opts, genkey ? alg : alg + 1,
+	    NULL)) != -1) {
 		if (ch == '?' || ch == ':')
 			return -1;
+		if (ch == 'A') {
+			a->alg = optarg;
+			continue;
+		}
 		a->flag = 1;
 		a->optval = optarg;
 	}
@@ -235,6 +255,8 @@ admin_open(struct admin *a, const char *config)
 		return access(config, R_OK) == 0 ? admin_config(a, config) : 0;
 	if (admin_config(a, config))
 		return 1;
+	if (need == ADMIN_CFG)
+		return 0;
 	if (db_new(&a->db, &a->cfg) != SVC_OK) {
 		admin_warnx(a, "out of memory");
 		return 1;
@@ -680,23 +702,15 @@ cmd_hash(struct admin *a)
 	return 0;
 }
 
-/* genkey [-f] FILE: 48 random bytes in base64, mode 0600. */
+/*
+ * Writes n bytes of text, a secret, to path with mode 0600: a new file
+ * unless -f was given.  Returns 0, or 1 after a message.
+ */
 static int
-cmd_genkey(struct admin *a)
+write_secret(struct admin *a, const char *path, const char *text, size_t n)
 {
-	unsigned char raw[48];
-	char text[B64_ENCLEN(48) + 2];
-	const char *path = a->argv[0];
 	int fd = -1, flags, rc = 1;
-	size_t n;
 
-	if (RAND_bytes(raw, sizeof(raw)) != 1) {
-		admin_warnx(a, "no random bytes from OpenSSL");
-		return 1;
-	}
-	n = b64_encode(raw, sizeof(raw), text);
-	OPENSSL_cleanse(raw, sizeof(raw));
-	text[n++] = '\n';
 	flags = O_WRONLY | O_CREAT | O_NOFOLLOW | (a->flag ? O_TRUNC : O_EXCL);
 	if ((fd = open(path, flags, 0600)) < 0 || fchmod(fd, 0600) != 0 ||
 	    write(fd, text, n) != (ssize_t)n) {
@@ -705,12 +719,125 @@ cmd_genkey(struct admin *a)
 	}
 	rc = 0;
 out:
-	OPENSSL_cleanse(text, sizeof(text));
 	if (fd >= 0 && close(fd) != 0 && rc == 0) {
 		admin_warnx(a, "%s: %s", path, strerror(errno));
 		rc = 1;
 	}
 	return rc;
+}
+
+/* genkey --alg ALG [-f] FILE: a new private key, PKCS#8 PEM. */
+static int
+genkey_pem(struct admin *a)
+{
+	enum jwt_alg alg;
+	char *pem = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (jwt_alg_parse(a->alg, &alg) != SVC_OK || jwt_alg_hmac(alg)) {
+		admin_warnx(a, "--alg %s: not one of RS256, ES256, EdDSA",
+		    a->alg);
+		return 1;
+	}
+	if (jwt_keygen(alg, &pem, &n) != SVC_OK) {
+		admin_warnx(a, "OpenSSL cannot make a %s key", a->alg);
+		return 1;
+	}
+	rc = write_secret(a, a->argv[0], pem, n);
+	OPENSSL_cleanse(pem, n);
+	free(pem);
+	return rc;
+}
+
+/* genkey [-f] FILE: 48 random bytes in base64, mode 0600. */
+static int
+cmd_genkey(struct admin *a)
+{
+	unsigned char raw[48];
+	char text[B64_ENCLEN(48) + 2];
+	size_t n;
+	int rc;
+
+	if (a->alg != NULL)
+		return genkey_pem(a);
+	if (RAND_bytes(raw, sizeof(raw)) != 1) {
+		admin_warnx(a, "no random bytes from OpenSSL");
+		return 1;
+	}
+	n = b64_encode(raw, sizeof(raw), text);
+	OPENSSL_cleanse(raw, sizeof(raw));
+	text[n++] = '\n';
+	rc = write_secret(a, a->argv[0], text, n);
+	OPENSSL_cleanse(text, sizeof(text));
+	return rc;
+}
+
+/* Writes n bytes to stdout; 0, or 1 after a message. */
+static int
+print_text(struct admin *a, const char *text, size_t n)
+{
+	if (fwrite(text, 1, n, stdout) != n || fflush(stdout) != 0) {
+		admin_warnx(a, "stdout: %s", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+/* pubkey FILE: the public PEM of a private (or public) key file. */
+static int
+cmd_pubkey(struct admin *a)
+{
+	struct cfg_blob b;
+	struct jwt_key *k = NULL;
+	const char *why = NULL;
+	char *pem = NULL, err[512];
+	size_t n = 0;
+	int rc = 1;
+
+	memset(&b, 0, sizeof(b));
+	if (cfg_read_key(a->argv[0], &b, err, sizeof(err)) != SVC_OK) {
+		admin_warnx(a, "%s", err);
+		return 1;
+	}
+	if (jwt_key_pem(&k, b.data, b.len, &why) != SVC_OK)
+		admin_warnx(a, "%s: %s", a->argv[0], why != NULL ? why :
+		    "not a key");
+	else if (jwt_key_public_pem(k, &pem, &n) != SVC_OK)
+		admin_warnx(a, "%s: OpenSSL cannot write it", a->argv[0]);
+	else
+		rc = print_text(a, pem, n);
+	free(pem);
+	jwt_key_free(k);
+	cfg_blob_free(&b);
+	return rc;
+}
+
+/* jwks: what GET /api/.well-known/jwks.json answers, and a newline. */
+static int
+cmd_jwks(struct admin *a)
+{
+	struct tokens t;
+	char *json = NULL;
+	size_t n = 0;
+	enum svc_err rc;
+	int status = 1;
+
+	/* No statement is prepared: tokens_init only registers them. */
+	if (db_new(&a->db, &a->cfg) != SVC_OK) {
+		admin_warnx(a, "out of memory");
+		return 1;
+	}
+	if ((rc = tokens_init(&t, &a->cfg, a->db)) != SVC_OK)
+		admin_warnx(a, "%s", t.err[0] != '\0' ? t.err :
+		    svc_strerror(rc));
+	else if (jwt_jwks(t.key, &json, &n) != SVC_OK)
+		admin_warnx(a, "out of memory");
+	else if (print_text(a, json, n) == 0 && print_text(a, "\n", 1) == 0)
+		status = 0;
+	free(json);
+	tokens_free(&t);
+	return status;
 }
 
 static int
