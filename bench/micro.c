@@ -4,9 +4,13 @@
  *   micro tokens              verify_ns verify_tree_ns sign_ns
  *                             floor_ns, each the median of 5 timed
  *                             repeats
+ *                             and per asymmetric ALG (rs256, es256,
+ *                             eddsa): verify_ALG_ns sign_ALG_ns
+ *                             floor_ALG_ns floor_sign_ALG_ns
  *   micro loop KIND N         N operations of KIND (verify,
- *                             verify_tree, sign, floor) inside
- *                             micro_loop(), for
+ *                             verify_tree, sign, floor, verify_ALG,
+ *                             sign_ALG, floor_ALG, floor_sign_ALG)
+ *                             inside micro_loop(), for
  *                             callgrind --toggle-collect=micro_loop
  *   micro hash PASSWORD HASH [N]
  *                             hash_ms: median of N (20) pw_verify calls
@@ -21,15 +25,27 @@
  * base64url decode of the payload.  The HMAC implementation itself is
  * fetched once per process, as any program would: OpenSSL 3's HMAC()
  * fetches it on every call, which would make the floor mostly lookup.
+ *
+ * For RS256, ES256 and EdDSA the token is the same payload signed by
+ * jwt_sign with a fresh key (RS256: 2048 bits).  Their floors are what
+ * no verifier or signer with a kept key can skip: EVP_DigestVerifyInit
+ * and EVP_DigestVerify (floor_ALG) or EVP_DigestSignInit and
+ * EVP_DigestSign (floor_sign_ALG) over the same signing input with the
+ * same EVP_PKEY, loaded once, SHA-256 fetched once (ES256: the DER
+ * signature ready-made; the verify floor also decodes the payload).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/pem.h>
 
 #include "b64.h"
 #include "jwt.h"
@@ -43,7 +59,23 @@ enum micro_kind {
 	MICRO_TREE,
 	MICRO_SIGN,
 	MICRO_FLOOR,
-	MICRO__MAX
+	MICRO_PK,		/* first of the asymmetric kinds */
+	MICRO__MAX = MICRO_PK + 12
+};
+
+/* The asymmetric algorithms; each has four kinds from MICRO_PK on. */
+enum micro_pkop {
+	MICRO_PK_VERIFY,
+	MICRO_PK_SIGN,
+	MICRO_PK_FLOOR,
+	MICRO_PK_FLOOR_SIGN,
+	MICRO_PK__MAX
+};
+
+#define MICRO_NPK	3
+
+static const enum jwt_alg micro_pkalg[MICRO_NPK] = {
+	JWT_RS256, JWT_ES256, JWT_EDDSA,
 };
 
 static const char *const micro_names[MICRO__MAX] = {
@@ -51,6 +83,22 @@ static const char *const micro_names[MICRO__MAX] = {
 	[MICRO_TREE] = "verify_tree",
 	[MICRO_SIGN] = "sign",
 	[MICRO_FLOOR] = "floor",
+	"verify_rs256", "sign_rs256", "floor_rs256", "floor_sign_rs256",
+	"verify_es256", "sign_es256", "floor_es256", "floor_sign_es256",
+	"verify_eddsa", "sign_eddsa", "floor_eddsa", "floor_sign_eddsa",
+};
+
+/* One asymmetric algorithm's key, token and floor set-up. */
+struct micro_pk {
+	struct jwt_key	*key;
+	EVP_PKEY	*pkey;		/* the same key, for the floors */
+	EVP_MD_CTX	*md;
+	const EVP_MD	*digest;	/* NULL for Ed25519 */
+	char		 token[2048];
+	size_t		 tlen;
+	size_t		 siglen;	/* header "." payload */
+	unsigned char	 sig[1024];	/* as EVP_DigestVerify takes it */
+	size_t		 sigbytes;
 };
 
 static const unsigned char micro_secret[] =
@@ -67,6 +115,8 @@ struct micro {
 	size_t		 siglen;	/* header "." payload */
 	const char	*pl64;		/* the payload segment */
 	size_t		 pl64len;
+	struct micro_pk	 pk[MICRO_NPK];
+	EVP_MD		*sha256;
 	volatile size_t	 sink;
 };
 
@@ -112,10 +162,125 @@ micro_payload(char *out, size_t outsz, size_t ulen)
 	return n < 0 || (size_t)n >= outsz ? 0 : (size_t)n;
 }
 
+/* ES256's r||s as DER, for the floor that OpenSSL verifies. */
+static int
+micro_der(struct micro_pk *p, const unsigned char *raw)
+{
+	ECDSA_SIG	*es;
+	unsigned char	*q = p->sig;
+	int		 n;
+
+	if ((es = ECDSA_SIG_new()) == NULL ||
+	    !ECDSA_SIG_set0(es, BN_bin2bn(raw, 32, NULL),
+	    BN_bin2bn(raw + 32, 32, NULL)))
+		return -1;
+	n = i2d_ECDSA_SIG(es, &q);
+	ECDSA_SIG_free(es);
+	if (n <= 0)
+		return -1;
+	p->sigbytes = (size_t)n;
+	return 0;
+}
+
+/* A fresh key of alg, the token it signs, and the floor's EVP_PKEY. */
+static int
+micro_pk_init(struct micro *m, struct micro_pk *p, enum jwt_alg alg)
+{
+	unsigned char	 raw[1024];
+	char		*pem = NULL, *dot;
+	size_t		 len, n;
+	BIO		*bio = NULL;
+	int		 rc = -1;
+
+	if (jwt_keygen(alg, &pem, &len) != SVC_OK ||
+	    jwt_key_pem(&p->key, pem, len, NULL) != SVC_OK ||
+	    (bio = BIO_new_mem_buf(pem, (int)len)) == NULL ||
+	    (p->pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL)) ==
+	    NULL || (p->md = EVP_MD_CTX_new()) == NULL)
+		goto out;
+	p->digest = alg == JWT_EDDSA ? NULL : m->sha256;
+	if (jwt_sign(p->key, m->payload, m->plen, p->token, sizeof(p->token),
+	    &p->tlen) != SVC_OK)
+		goto out;
+	dot = strrchr(p->token, '.');
+	p->siglen = (size_t)(dot - p->token);
+	if (b64_decode(dot + 1, strlen(dot + 1), raw, sizeof(raw), &n) !=
+	    SVC_OK)
+		goto out;
+	if (alg == JWT_ES256) {
+		if (micro_der(p, raw) == -1)
+			goto out;
+	} else {
+		memcpy(p->sig, raw, n);
+		p->sigbytes = n;
+	}
+	rc = 0;
+out:
+	BIO_free(bio);
+	free(pem);
+	return rc;
+}
+
+/* EVP_DigestVerify (or Sign) over the signing input, kept key. */
+static int
+micro_pk_floor(struct micro *m, struct micro_pk *p, int sign)
+{
+	unsigned char	 out[1024], buf[1024];
+	size_t		 n = sizeof(out), pn;
+
+	if (!EVP_MD_CTX_reset(p->md))
+		return -1;
+	if (sign) {
+		if (!EVP_DigestSignInit(p->md, NULL, p->digest, NULL,
+		    p->pkey) || !EVP_DigestSign(p->md, out, &n,
+		    (const unsigned char *)p->token, p->siglen))
+			return -1;
+		m->sink += n;
+		return 0;
+	}
+	if (!EVP_DigestVerifyInit(p->md, NULL, p->digest, NULL, p->pkey) ||
+	    EVP_DigestVerify(p->md, p->sig, p->sigbytes,
+	    (const unsigned char *)p->token, p->siglen) != 1 ||
+	    b64_decode(m->pl64, m->pl64len, buf, sizeof(buf), &pn) != SVC_OK)
+		return -1;
+	m->sink += pn;
+	return 0;
+}
+
+/* One operation of an asymmetric kind. */
+static int
+micro_pk_one(struct micro *m, int kind)
+{
+	struct micro_pk		*p = &m->pk[(kind - MICRO_PK) / MICRO_PK__MAX];
+	struct jwt_claims	 c;
+	char			 out[2048];
+	size_t			 n;
+
+	switch ((kind - MICRO_PK) % MICRO_PK__MAX) {
+	case MICRO_PK_VERIFY:
+		if (jwt_verify_claims(p->key, p->token, p->tlen, &m->rules,
+		    &c, NULL) != SVC_OK || c.via != JWT_VIA_FAST)
+			return -1;
+		m->sink += (size_t)c.user_id;
+		jwt_claims_free(&c);
+		return 0;
+	case MICRO_PK_SIGN:
+		if (jwt_sign(p->key, m->payload, m->plen, out, sizeof(out),
+		    &n) != SVC_OK)
+			return -1;
+		m->sink += n;
+		return 0;
+	case MICRO_PK_FLOOR:
+		return micro_pk_floor(m, p, 0);
+	default:
+		return micro_pk_floor(m, p, 1);
+	}
+}
+
 static int
 micro_init(struct micro *m)
 {
-	size_t	 ulen;
+	size_t	 ulen, i;
 	char	*dot;
 
 	memset(m, 0, sizeof(*m));
@@ -139,6 +304,11 @@ micro_init(struct micro *m)
 	m->siglen = (size_t)(dot - m->token);
 	m->pl64 = strchr(m->token, '.') + 1;
 	m->pl64len = (size_t)(dot - m->pl64);
+	if ((m->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL)
+		return -1;
+	for (i = 0; i < MICRO_NPK; i++)
+		if (micro_pk_init(m, &m->pk[i], micro_pkalg[i]) == -1)
+			return -1;
 	return 0;
 }
 
@@ -165,6 +335,14 @@ micro_floor(struct micro *m, unsigned char *out, size_t *outlen)
 static void
 micro_free(struct micro *m)
 {
+	size_t	 i;
+
+	for (i = 0; i < MICRO_NPK; i++) {
+		jwt_key_free(m->pk[i].key);
+		EVP_PKEY_free(m->pk[i].pkey);
+		EVP_MD_CTX_free(m->pk[i].md);
+	}
+	EVP_MD_free(m->sha256);
 	jwt_key_free(m->key);
 	EVP_MAC_free(m->mac);
 }
@@ -178,6 +356,8 @@ micro_one(struct micro *m, enum micro_kind kind)
 	size_t			 n = 0;
 	char			 out[1024];
 
+	if (kind >= MICRO_PK)
+		return micro_pk_one(m, (int)kind);
 	switch (kind) {
 	case MICRO_VERIFY:
 		/* The flat reader, or this measures the tree twice. */
@@ -271,8 +451,14 @@ micro_tokens(void)
 			return 1;
 		}
 	printf("token_bytes=%zu verify_ns=%.0f verify_tree_ns=%.0f "
-	    "sign_ns=%.0f floor_ns=%.0f\n", m.tlen, ns[MICRO_VERIFY],
+	    "sign_ns=%.0f floor_ns=%.0f", m.tlen, ns[MICRO_VERIFY],
 	    ns[MICRO_TREE], ns[MICRO_SIGN], ns[MICRO_FLOOR]);
+	for (k = MICRO_PK; k < MICRO__MAX; k++)
+		printf(" %s_ns=%.0f", micro_names[k], ns[k]);
+	for (k = 0; k < MICRO_NPK; k++)
+		printf(" token_bytes_%s=%zu", micro_names[MICRO_PK + k *
+		    MICRO_PK__MAX] + sizeof("verify_") - 1, m.pk[k].tlen);
+	printf("\n");
 	micro_free(&m);
 	return 0;
 }
@@ -328,7 +514,8 @@ main(int argc, char *argv[])
 		return micro_loop_cmd(argv[2], argv[3]);
 	if ((argc == 4 || argc == 5) && strcmp(argv[1], "hash") == 0)
 		return micro_hash(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
-	fprintf(stderr, "usage: micro tokens | loop verify|sign|floor N | "
-	    "hash PASSWORD HASH [N]\n");
+	fprintf(stderr, "usage: micro tokens | loop KIND N | "
+	    "hash PASSWORD HASH [N]\n  KIND: verify verify_tree sign floor, "
+	    "and {verify,sign,floor,floor_sign}_{rs256,es256,eddsa}\n");
 	return 2;
 }

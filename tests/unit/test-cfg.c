@@ -620,6 +620,95 @@ test_secret_mode(void)
 	cfg_free(&c);
 }
 
+#define PEM_PRIV	"-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n"
+#define PEM_PUB		"-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n"
+
+/*
+ * The key files of [jwt]: relative to the config, the private ones
+ * under the secret's mode rule, the lists space-separated.  (Whether a
+ * PEM is a key of the right type is tokens_init's check.)
+ */
+static void
+test_load_keys(void)
+{
+	struct cfg	 c;
+	char		 err[512], path[256], file[256];
+	static const char es[] = "[jwt]\nalgorithm = ES256\n"
+	    "secret_file = secret\nprivate_key_file = es.pem\n";
+
+	memset(&c, 0, sizeof(c));
+	puts_file("secret", SECRET32 "\n");
+	puts_file("es.pem", PEM_PRIV);
+	puts_file("old.pem", PEM_PUB);
+	puts_file("oldpriv.pem", PEM_PRIV);
+	puts_file("old.secret", SECRET32 "x\n");
+	puts_file("short.secret", "short\n");
+	is_int(load(&c, es, path, sizeof(path), err, sizeof(err)), SVC_OK,
+	    "keys: ES256 with private_key_file loads");
+	ok(c.private_key.data != NULL && streq(c.private_key.data, PEM_PRIV) &&
+	    c.private_key.file != NULL && c.private_key.file[0] == '/' &&
+	    strstr(c.private_key.file, "/es.pem") != NULL,
+	    "keys: private_key_file read, relative to the config");
+	cfg_free(&c);
+
+	snprintf(file, sizeof(file), "%s/es.pem", dir);
+	chmod(file, 0644);
+	is_int(load(&c, es, path, sizeof(path), err, sizeof(err)),
+	    SVC_BADINPUT, "keys: private_key_file of mode 0644 refused");
+	ok(strstr(err, "private_key_file") != NULL && strstr(err, "es.pem") &&
+	    strstr(err, "must not be readable by others") != NULL &&
+	    strchr(err, '\n') == NULL, "keys: mode refusal, one line");
+	chmod(file, 0640);
+	is_int(load(&c, es, path, sizeof(path), err, sizeof(err)), SVC_OK,
+	    "keys: private_key_file of mode 0640 (group read) loads");
+	cfg_free(&c);
+
+	is_int(load(&c, "[jwt]\nalgorithm = ES256\nsecret_file = secret\n"
+	    "private_key_file = es.pem\nverify_key_files = old.pem  "
+	    "oldpriv.pem\n", path, sizeof(path), err, sizeof(err)), SVC_OK,
+	    "keys: verify_key_files, two, space-separated");
+	ok(c.nverify_keys == 2 && streq(c.verify_keys[0].data, PEM_PUB) &&
+	    streq(c.verify_keys[1].data, PEM_PRIV),
+	    "keys: verify_key_files read in order");
+	cfg_free(&c);
+
+	snprintf(file, sizeof(file), "%s/old.pem", dir);
+	chmod(file, 0644);
+	snprintf(file, sizeof(file), "%s/oldpriv.pem", dir);
+	chmod(file, 0644);
+	is_int(load(&c, "[jwt]\nalgorithm = ES256\nsecret_file = secret\n"
+	    "private_key_file = es.pem\nverify_key_files = old.pem\n",
+	    path, sizeof(path), err, sizeof(err)), SVC_OK,
+	    "keys: a public verify key may be 0644");
+	cfg_free(&c);
+	is_int(load(&c, "[jwt]\nalgorithm = ES256\nsecret_file = secret\n"
+	    "private_key_file = es.pem\nverify_key_files = oldpriv.pem\n",
+	    path, sizeof(path), err, sizeof(err)), SVC_BADINPUT,
+	    "keys: a private verify key of 0644 refused");
+	ok(strstr(err, "verify_key_files") != NULL &&
+	    strstr(err, "oldpriv.pem") != NULL, "keys: names the file");
+	chmod(file, 0600);
+
+	is_int(load(&c, "[jwt]\nsecret_file = secret\n"
+	    "verify_secret_files = old.secret\n", path, sizeof(path), err,
+	    sizeof(err)), SVC_OK, "keys: verify_secret_files loads");
+	ok(c.nverify_secrets == 1 && c.verify_secrets[0].len == 33,
+	    "keys: verify secret read, newline cut");
+	cfg_free(&c);
+	is_int(load(&c, "[jwt]\nsecret_file = secret\n"
+	    "verify_secret_files = short.secret\n", path, sizeof(path), err,
+	    sizeof(err)), SVC_BADINPUT, "keys: a short verify secret refused");
+	ok(strstr(err, "verify_secret_files") != NULL &&
+	    strstr(err, "need at least 32") != NULL, "keys: short message");
+	is_int(load(&c, "[jwt]\nsecret_file = secret\nverify_key_files = "
+	    "old.pem old.pem old.pem old.pem old.pem old.pem old.pem old.pem "
+	    "old.pem\n", path, sizeof(path), err, sizeof(err)),
+	    SVC_BADINPUT, "keys: more than 8 verify_key_files refused");
+	is_int(load(&c, "[jwt]\nsecret_file = secret\n"
+	    "verify_key_files = none.pem\n", path, sizeof(path), err,
+	    sizeof(err)), SVC_IO, "keys: a missing verify key file");
+}
+
 static void
 test_load_password(void)
 {
@@ -664,12 +753,24 @@ static const struct check {
 	const char	*conf;
 	const char	*err;	/* after "<path>: " */
 } checks[] = {
-	{ "jwt algorithm RS256", "[jwt]\nalgorithm = RS256\n",
-	  "[jwt] algorithm \"RS256\" is not one of HS256, HS384, HS512" },
+	{ "jwt algorithm RS256 without private_key_file",
+	  "[jwt]\nalgorithm = RS256\n",
+	  "[jwt] private_key_file is required with algorithm RS256" },
+	{ "jwt algorithm ES256 without private_key_file",
+	  "[jwt]\nalgorithm = ES256\nsecret_file = secret\n",
+	  "[jwt] private_key_file is required with algorithm ES256" },
+	{ "jwt HS256 with a private_key_file",
+	  "[jwt]\nsecret_file = secret\nprivate_key_file = es.pem\n",
+	  "[jwt] private_key_file is for RS256, ES256 and EdDSA, not HS256" },
 	{ "jwt algorithm none", "[jwt]\nalgorithm = none\n",
-	  "[jwt] algorithm \"none\" is not one of HS256, HS384, HS512" },
+	  "[jwt] algorithm \"none\" is not one of HS256, HS384, HS512, "
+	  "RS256, ES256, EdDSA" },
 	{ "jwt algorithm lower case", "[jwt]\nalgorithm = hs256\n",
-	  "[jwt] algorithm \"hs256\" is not one of HS256, HS384, HS512" },
+	  "[jwt] algorithm \"hs256\" is not one of HS256, HS384, HS512, "
+	  "RS256, ES256, EdDSA" },
+	{ "jwt algorithm es256 lower case", "[jwt]\nalgorithm = es256\n",
+	  "[jwt] algorithm \"es256\" is not one of HS256, HS384, HS512, "
+	  "RS256, ES256, EdDSA" },
 	{ "password algorithm", "[password]\nalgorithm = md5\n",
 	  "[password] algorithm \"md5\" is not one of pbkdf2_sha256, "
 	  "pbkdf2_sha1, argon2, scrypt, bcrypt_sha256, bcrypt" },
@@ -832,7 +933,8 @@ cleanup(void)
 	static const char *const files[] = {
 		"secret", "crlf", "two", "binary", "short", "s31", "s48",
 		"dbpw", "nulpw", "jwtauth.conf", "big.conf", "rel.conf",
-		"modal", "pw",
+		"modal", "pw", "es.pem", "old.pem", "oldpriv.pem",
+		"old.secret", "short.secret",
 	};
 	char	 path[256];
 	size_t	 i;
@@ -865,6 +967,7 @@ main(void)
 	test_load_secret();
 	test_secret_mode();
 	test_load_password();
+	test_load_keys();
 	test_load_checks();
 	test_load_pw_alg_message();
 	test_load_file();

@@ -6,6 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include "app.h"
 #include "b64.h"
 #include "jwt.h"
@@ -36,6 +41,18 @@ static const char py_access[] =
     "Y2UiLCJpYXQiOjE3MDAwMDAwMDAsImV4cCI6NDEwMjQ0NDgwMCwianRpIjoiMDEyMzQ1"
     "Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYifQ."
     "TsE8wBc_cMkqmf_9FmBJSBA4_mvDnyQCKBTfMC0OSP0";
+/*
+ * The same with headers={"kid": KID}: KID is base64url of the first 12
+ * bytes of HMAC-SHA256(SECRET, "jwtauth-kid"), computed in Python.
+ */
+#define KID		"SXg1q6wlgRqpdct1"
+static const char py_access_kid[] =
+    "eyJhbGciOiJIUzI1NiIsImtpZCI6IlNYZzFxNndsZ1JxcGRjdDEiLCJ0eXAiOiJKV1Qi"
+    "fQ."
+    "eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwidXNlcl9pZCI6NDIsInVzZXJuYW1lIjoiYWxp"
+    "Y2UiLCJpYXQiOjE3MDAwMDAwMDAsImV4cCI6NDEwMjQ0NDgwMCwianRpIjoiMDEyMzQ1"
+    "Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYifQ."
+    "lrQ4yQUXJTy32SdKe4HO9jQQcbJEwfrF6GKbHp5kIJM";
 /* {"token_type":"refresh","user_id":"42",...}, as SimpleJWT writes it. */
 static const char py_refresh_str_uid[] =
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
@@ -203,7 +220,7 @@ test_alg_and_keys(void)
 {
 	static const char *const badnames[] = {
 		"none", "None", "NONE", "hs256", "HS256 ", " HS256", "HS",
-		"HS2560", "RS256", "ES256", "EdDSA", "",
+		"HS2560", "rs256", "ES512", "EDDSA", "Ed25519", "PS256", "",
 	};
 	struct jwt_key	*k = (struct jwt_key *)1;
 	enum jwt_alg	 alg;
@@ -216,6 +233,12 @@ test_alg_and_keys(void)
 	    "alg_parse HS384");
 	ok(jwt_alg_parse("HS512", &alg) == SVC_OK && alg == JWT_HS512,
 	    "alg_parse HS512");
+	ok(jwt_alg_parse("RS256", &alg) == SVC_OK && alg == JWT_RS256,
+	    "alg_parse RS256");
+	ok(jwt_alg_parse("ES256", &alg) == SVC_OK && alg == JWT_ES256,
+	    "alg_parse ES256");
+	ok(jwt_alg_parse("EdDSA", &alg) == SVC_OK && alg == JWT_EDDSA,
+	    "alg_parse EdDSA");
 	for (i = 0; i < sizeof(badnames) / sizeof(badnames[0]); i++)
 		ok(jwt_alg_parse(badnames[i], &alg) == SVC_BADINPUT,
 		    "alg_parse refuses \"%s\"", badnames[i]);
@@ -276,9 +299,11 @@ test_sign(void)
 	const char		*why = NULL;
 
 	ok(jwt_sign(key, PY_ACCESS_PAYLOAD, strlen(PY_ACCESS_PAYLOAD), out,
-	    sizeof(out), &n) == SVC_OK && n == strlen(py_access) &&
-	    strcmp(out, py_access) == 0,
-	    "sign: byte for byte the token PyJWT makes");
+	    sizeof(out), &n) == SVC_OK && n == strlen(py_access_kid) &&
+	    strcmp(out, py_access_kid) == 0,
+	    "sign: byte for byte the token PyJWT makes with our kid");
+	ok(strcmp(jwt_key_kid(key), KID) == 0,
+	    "kid of a secret: HMAC(secret, \"jwtauth-kid\"), 96 bits");
 
 	n = 0;
 	ok(jwt_sign(key, PY_ACCESS_PAYLOAD, strlen(PY_ACCESS_PAYLOAD), out,
@@ -295,7 +320,7 @@ test_sign(void)
 	ok(c.payload == NULL && c.user_id == 0 && c.jti == NULL,
 	    "claims_free twice is safe, still zero");
 
-	need = strlen(py_access) + 1;
+	need = strlen(py_access_kid) + 1;
 	is_int(jwt_sign(key, PY_ACCESS_PAYLOAD, strlen(PY_ACCESS_PAYLOAD),
 	    out, need - 1, &n), SVC_TOOBIG, "sign: no room for the NUL");
 	is_int(jwt_sign(key, PY_ACCESS_PAYLOAD, strlen(PY_ACCESS_PAYLOAD),
@@ -303,8 +328,9 @@ test_sign(void)
 
 	n = 0;
 	ok(jwt_sign(key384, GOOD, strlen(GOOD), out, sizeof(out), &n) ==
-	    SVC_OK && strncmp(out, "eyJhbGciOiJIUzM4NCIsInR5cCI6IkpXVCJ9.",
-	    37) == 0 && verify(key384, out, n, &r0, &c, &why) == SVC_OK,
+	    SVC_OK && strncmp(out, "eyJhbGciOiJIUzM4NCIsImtpZCI6InpzTkxMSVox"
+	    "NXFHdkVqYVQiLCJ0eXAiOiJKV1QifQ.", 71) == 0 &&
+	    verify(key384, out, n, &r0, &c, &why) == SVC_OK,
 	    "sign: HS384 round trip, header names HS384");
 	jwt_claims_free(&c);
 	ok(jwt_sign(key, fppl, strlen(fppl), out, sizeof(out), &n) == SVC_OK &&
@@ -324,7 +350,9 @@ test_pyjwt(void)
 	const char		*why;
 	size_t			 n;
 
-	admit(use(py_access), &racc, 42, "PyJWT access token, user_id 42");
+	admit(use(py_access), &racc, 42,
+	    "PyJWT access token without kid, one key: accepted");
+	admit(use(py_access_kid), &racc, 42, "PyJWT access token with our kid");
 	admit(use(py_refresh_str_uid), &rref, 42,
 	    "PyJWT refresh token, user_id \"42\"");
 	admit_k(key512, use(py_hs512), &racc, 7, "PyJWT HS512 token");
@@ -354,7 +382,7 @@ test_pyjwt(void)
 		    strcmp(why, "wrong iss") == 0,
 		    "PyJWT iss differs by a slash: refused");
 	}
-	refuse(use(py_foreign_kid), &r0, "bad signature",
+	refuse(use(py_foreign_kid), &r0, "unknown kid",
 	    "PyJWT token, other key, kid /dev/null");
 }
 
@@ -378,6 +406,8 @@ struct tcase {
 #define HDUP	"duplicate member in header"
 #define PDUP	"duplicate member in payload"
 #define UIDBAD	"bad user_id"
+#define KIDBAD	"unknown kid"
+#define OFFER	"jwk, jku, x5u or x5c header"
 
 static const struct tcase cases[] = {
 	/* Positive. */
@@ -387,10 +417,15 @@ static const struct tcase cases[] = {
 	{ "header without typ", S_KEY, "{\"alg\":\"HS256\"}", GOOD, &r0, NULL },
 	{ "header with whitespace", S_KEY, " { \"alg\" : \"HS256\" } ",
 	  GOOD, &r0, NULL },
-	{ "kid ignored with our signature", S_KEY,
-	  "{\"alg\":\"HS256\",\"kid\":\"k1\"}", GOOD, &r0, NULL },
+	{ "our kid, members reordered", S_KEY,
+	  "{\"kid\":\"" KID "\",\"alg\":\"HS256\"}", GOOD, &r0, NULL },
+	{ "unknown kid with our signature", S_KEY,
+	  "{\"alg\":\"HS256\",\"kid\":\"k1\"}", GOOD, &r0, KIDBAD },
+	{ "kid not a string", S_KEY,
+	  "{\"alg\":\"HS256\",\"kid\":1}", GOOD, &r0, KIDBAD },
 	{ "header U+0000 in a kid value (lib/json.h: valid)", S_KEY,
-	  "{\"alg\":\"HS256\",\"kid\":\"k\\u0000\"}", GOOD, &r0, NULL },
+	  "{\"alg\":\"HS256\",\"kid\":\"" KID "\\u0000\"}", GOOD, &r0,
+	  KIDBAD },
 	{ "header alg \"HS256\\u0000\"", S_KEY,
 	  "{\"alg\":\"HS256\\u0000\"}", GOOD, &r0, ALG },
 	{ "typ other than JWT ignored", S_KEY,
@@ -461,30 +496,36 @@ static const struct tcase cases[] = {
 	{ "crit empty list", S_KEY, "{\"alg\":\"HS256\",\"crit\":[]}", GOOD,
 	  &r0, "crit header" },
 
-	/* Key-finding header fields are never used: a foreign signature. */
+	/* Key-finding header fields pick no key from outside the set, and
+	   jwk, jku, x5u, x5c are refused outright (RFC 8725 3.10). */
 	{ "kid /dev/null, foreign signature", S_OTHER,
-	  "{\"alg\":\"HS256\",\"kid\":\"/dev/null\"}", GOOD, &r0, SIG },
+	  "{\"alg\":\"HS256\",\"kid\":\"/dev/null\"}", GOOD, &r0, KIDBAD },
 	{ "kid path traversal, foreign signature", S_OTHER,
 	  "{\"alg\":\"HS256\",\"kid\":\"../../../../../../dev/null\"}", GOOD,
-	  &r0, SIG },
+	  &r0, KIDBAD },
 	{ "kid SQL injection, foreign signature", S_OTHER,
-	  "{\"alg\":\"HS256\",\"kid\":\"' OR 1=1 --\"}", GOOD, &r0, SIG },
+	  "{\"alg\":\"HS256\",\"kid\":\"' OR 1=1 --\"}", GOOD, &r0, KIDBAD },
 	{ "kid SQL union, foreign signature", S_OTHER,
 	  "{\"alg\":\"HS256\",\"kid\":\"x' UNION SELECT 'other-secret\"}",
-	  GOOD, &r0, SIG },
+	  GOOD, &r0, KIDBAD },
 	{ "jku, foreign signature", S_OTHER,
 	  "{\"alg\":\"HS256\",\"jku\":\"https://evil.example/jwks.json\"}",
-	  GOOD, &r0, SIG },
+	  GOOD, &r0, OFFER },
 	{ "jwk with the attacker's key, foreign signature", S_OTHER,
 	  "{\"alg\":\"HS256\",\"jwk\":{\"kty\":\"oct\",\"k\":"
 	  "\"b3RoZXItc2VjcmV0LW90aGVyLXNlY3JldC1vdGhlciE\"}}", GOOD, &r0,
-	  SIG },
+	  OFFER },
+	{ "jku with our kid and our signature", S_KEY,
+	  "{\"alg\":\"HS256\",\"kid\":\"" KID "\",\"jku\":\"https://a.example/k\"}",
+	  GOOD, &r0, OFFER },
+	{ "x5c with our signature", S_KEY,
+	  "{\"alg\":\"HS256\",\"x5c\":[\"MIIB\"]}", GOOD, &r0, OFFER },
 	{ "x5u, foreign signature", S_OTHER,
 	  "{\"alg\":\"HS256\",\"x5u\":\"https://evil.example/cert.pem\"}",
-	  GOOD, &r0, SIG },
+	  GOOD, &r0, OFFER },
 	{ "x5c, foreign signature", S_OTHER,
 	  "{\"alg\":\"HS256\",\"x5c\":[\"MIIBIjANBgkqhkiG9w0BAQEFAAOC\"]}",
-	  GOOD, &r0, SIG },
+	  GOOD, &r0, OFFER },
 	{ "plain header, foreign signature", S_OTHER, HDR, GOOD, &r0, SIG },
 	{ "stripped signature", S_NONE, HDR, GOOD, &r0, SIGLEN },
 	{ "junk signature of the right length", S_JUNK, HDR, GOOD, &r0, SIG },
@@ -984,7 +1025,7 @@ test_signature(void)
 static void
 test_size(void)
 {
-	static char	 pl[JWT_MAX];
+	static char	 pl[JWT_MAX], pl2[JWT_MAX];
 	char		*out;
 	size_t		 n, fill, hlen = 36, siglen = 43;
 	int		 found = 0;
@@ -1004,10 +1045,6 @@ test_size(void)
 	is_int(n, JWT_MAX, "token length");
 	admit(n, &r0, 42, "token of exactly JWT_MAX bytes accepted");
 
-	out = malloc(JWT_MAX + 1);
-	is_int(jwt_sign(key, pl, strlen(pl), out, JWT_MAX + 1, &n), SVC_OK,
-	    "sign: token of exactly JWT_MAX bytes");
-	free(out);
 
 	/* One more payload byte: two or so more base64 characters. */
 	memmove(pl + 1, pl, strlen(pl) + 1);
@@ -1025,6 +1062,24 @@ test_size(void)
 	    SVC_TOOBIG, "sign: a token over JWT_MAX refused");
 	is_int(jwt_sign(key, out, 2 * JWT_MAX, out, 3 * JWT_MAX, &n),
 	    SVC_TOOBIG, "sign: a payload over JWT_MAX refused");
+	free(out);
+
+	/*
+	 * Our header carries the kid: a shorter payload, and base64
+	 * rounding may leave JWT_MAX itself out of reach: the longest
+	 * token at most JWT_MAX long.
+	 */
+	out = malloc(JWT_MAX + 1);
+	hlen = strlen(py_access_kid) - strlen(strchr(py_access_kid, '.'));
+	for (found = 0, fill = 7000; fill > 5000 && !found; fill--) {
+		n = (size_t)snprintf(pl2, sizeof(pl2), "{" UID "," EXP
+		    ",\"p\":\"%*s\"}", (int)fill, "");
+		if (hlen + 1 + B64_ENCLEN(n) + 1 + siglen <= JWT_MAX)
+			found = 1;
+	}
+	ok(found && jwt_sign(key, pl2, strlen(pl2), out, JWT_MAX + 1, &n) ==
+	    SVC_OK && n >= JWT_MAX - 2, "sign: the longest token that fits "
+	    "JWT_MAX (%zu bytes)", n);
 	free(out);
 }
 
@@ -1346,6 +1401,490 @@ test_allow_expired(void)
 	    "allow_expired on: exp still required");
 }
 
+/* ---------------------------------------------------------------- */
+/* Asymmetric keys, kid, key sets (issue 15)                         */
+/* ---------------------------------------------------------------- */
+
+/* Fixed keys, made with Python's cryptography for these tests. */
+static const char pem_es256[] =
+    "-----BEGIN PRIVATE KEY-----\n"
+    "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgSS0FyP/POI6GsNs/\n"
+    "t08dfAX992Es0Fl1rFriHmCdeoChRANCAASpZmwT+4jMJsDhW7klgRYZIReheQOY\n"
+    "k6AlEadn3ZRAZ0MU6Le6FrnjGNxHTviDpXqyJ39Ic4AnbI0U/WRw7McL\n"
+    "-----END PRIVATE KEY-----\n"
+    ;
+static const char pem_eddsa[] =
+    "-----BEGIN PRIVATE KEY-----\n"
+    "MC4CAQAwBQYDK2VwBCIEIJBgIaYVSycwn48lEo2k6zwRA0sZFwygXoo5WDxloqGC\n"
+    "-----END PRIVATE KEY-----\n"
+    ;
+static const char pem_rsa1024[] =
+    "-----BEGIN PRIVATE KEY-----\n"
+    "MIICdwIBADANBgkqhkiG9w0BAQEFAASCAmEwggJdAgEAAoGBALyyDAvMRLy9Kwhd\n"
+    "Kli6JJO5oPxlvgsF/zdd6OJFT2PuQth8gh7qBkkFYaAC4PvpSMXKrmSxasaWow0R\n"
+    "uQvH90sIkHnbBHrWSQDqrmvk7H1tqSy/QviufpAdoAfbultBbOABbAo0rj9YLn6p\n"
+    "daPqDGphTf2iVrS5x9B+QjCWGr1zAgMBAAECgYEAuL+Cd9KpwjlcdrXxDipCQbjP\n"
+    "3A8pgNWASg9SQqgl0Ouo2xkctXPgb4IrUWVALqT7sVx+XuwuZP176wHdMaG5hjZW\n"
+    "av6vMrIuE49htAjbLJ49KtawYRL5xRKyJH1bttOSev4LJnBXCJI7jol9EHM/lNcV\n"
+    "iSDC6QgvFCGdcjyBwyECQQD2MLnonDrZuiSNJmLZUUATfaY2nlGd63HuMfsHYfjx\n"
+    "+P3JAv47KTU0Dn14afPuSBV5zvqfyZOFdthas+SjoXELAkEAxDbXsmeK0aZ28U2U\n"
+    "zv+vazDT1HETSFrIqUboKqP+w29C62ComjuiZaqgQ0erCPj4hGpmfqc7F8QRyiIr\n"
+    "cpj2OQJBALRXrVgAWfv0p6HeZLrdEhs1B/UqtI8CUksywbj+w+Y9h2sgjiu4XAju\n"
+    "NGto8g+zLkg0ntM+TpqOHJ8U+IAFW1ECQB/Vqg9W/03ejUO/S5p+H27rwCKiqfc+\n"
+    "S3ozd+2bJ/V7cscPqqtDa6jFEzV3RkexZVjOjoyUA2FqvVwnSRdRu/kCQC09lNva\n"
+    "94gXiCwuxJb+nfSg+VQG9swf8hQCT+PPmVAz6lUHTF5Z3Ww+0984/rmR/i+ADMJJ\n"
+    "kKEE0ZXV83DDw1c=\n"
+    "-----END PRIVATE KEY-----\n"
+    ;
+static const char pem_p384_pub[] =
+    "-----BEGIN PUBLIC KEY-----\n"
+    "MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE1YpPeuA60hT8P4EY2s0OxAy5KLtMXEDy\n"
+    "fBBI1hGcJZ7THkka6bbLay0SeSsL0SliEfJ1CdJhOiMdfPzILF9EGSMMYmHKwS9K\n"
+    "xM9cyi3byRbgceQqulo9J0iCvkB319Fv\n"
+    "-----END PUBLIC KEY-----\n"
+    ;
+static const char pem_encrypted[] =
+    "-----BEGIN ENCRYPTED PRIVATE KEY-----\n"
+    "MIHsMFcGCSqGSIb3DQEFDTBKMCkGCSqGSIb3DQEFDDAcBAjJmR8lBJQemwICCAAw\n"
+    "DAYIKoZIhvcNAgkFADAdBglghkgBZQMEASoEEMtTkXWxiEZedjIHI+xGTcsEgZA3\n"
+    "Aq7S1QDuC6aLNt7EQ1g4aW6JayEhAwnPNtpa+Qu0oaki1bBgIOY/5brdCVbx8MTV\n"
+    "0Fl/Rg360SVYe+ZQmYcjtS2Gm/tx6TpOJrj/wV7kFXgvk/gRXW7DRT81oekdYI+3\n"
+    "Tmd15iIYIvBiTR3JRZ2KVkNK8JA0mD46J4DxJltDTm2cJqcMJPzx4jeVpdK9Ris=\n"
+    "-----END ENCRYPTED PRIVATE KEY-----\n"
+    ;
+
+/* RFC 7638 section 3.1's example RSA key and its thumbprint. */
+static const char pem_rfc7638[] =
+    "-----BEGIN PUBLIC KEY-----\n"
+    "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA0vx7agoebGcQSuuPiLJX\n"
+    "ZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tS\n"
+    "oc/BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ/2W+5JsGY4Hc5n9yBXArwl93lqt\n"
+    "7/RN5w6Cf0h4QyQ5v+65YGjQR0/FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0\n"
+    "zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt+bFTWhAI4vMQFh6WeZu0f\n"
+    "M4lFd2NcRwr3XPksINHaQ+G/xBniIqbw0Ls1jF44+csFCur+kEgU8awapJzKnqDK\n"
+    "gwIDAQAB\n"
+    "-----END PUBLIC KEY-----\n";
+#define RFC7638_KID	"NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+
+static struct jwt_key	*kes, *ked, *krs;	/* private: sign */
+static struct jwt_key	*kes_pub;		/* kes's public half */
+
+static struct jwt_key *
+pem_key(const char *pem)
+{
+	struct jwt_key	*k = NULL;
+
+	if (jwt_key_pem(&k, pem, strlen(pem), NULL) != SVC_OK)
+		return NULL;
+	return k;
+}
+
+/* jwt_sign of GOOD with k into tok; the length, or 0. */
+static size_t
+sign_good(struct jwt_key *k)
+{
+	size_t	 n = 0;
+
+	if (jwt_sign(k, GOOD, strlen(GOOD), tok, sizeof(tok), &n) != SVC_OK)
+		return 0;
+	return n;
+}
+
+/* Replaces the signature of the token in tok by sig; the new length. */
+static size_t
+resign(size_t len, const unsigned char *sig, size_t siglen)
+{
+	char	*dot = memchr(tok, '.', len);
+
+	dot = memchr(dot + 1, '.', len - (size_t)(dot + 1 - tok));
+	return (size_t)(dot + 1 - tok) + b64_encode(sig, siglen, dot + 1);
+}
+
+/* The signature bytes of the token in tok, into sig; their count. */
+static size_t
+sigof(size_t len, unsigned char *sig, size_t sigsz)
+{
+	const char	*dot = strrchr(tok, '.');
+	size_t		 n = 0;
+
+	(void)len;
+	if (b64_decode(dot + 1, strlen(dot + 1), sig, sigsz, &n) != SVC_OK)
+		abort();
+	return n;
+}
+
+/* hdr "." GOOD with HMAC-SHA256 under hk: the key-confusion forgery. */
+static size_t
+mk_hmac(struct jwt_key *hk, const char *hdr)
+{
+	unsigned char	 mac[64];
+	size_t		 o, n;
+
+	o = b64_encode((const unsigned char *)hdr, strlen(hdr), tok);
+	tok[o++] = '.';
+	o += b64_encode((const unsigned char *)GOOD, strlen(GOOD), tok + o);
+	if (jwt_hmac(hk, tok, o, mac, sizeof(mac), &n) != SVC_OK)
+		abort();
+	tok[o++] = '.';
+	return o + b64_encode(mac, n, tok + o);
+}
+
+/* A fresh RS256 key: 0, or -1. */
+static int
+keygen_rsa(struct jwt_key **k)
+{
+	char	*pem = NULL;
+	size_t	 n;
+
+	*k = NULL;
+	if (jwt_keygen(JWT_RS256, &pem, &n) == SVC_OK)
+		*k = pem_key(pem);
+	free(pem);
+	return *k != NULL ? 0 : -1;
+}
+
+/* The public half of k as its own key, through its PEM. */
+static struct jwt_key *
+public_of(struct jwt_key *k)
+{
+	struct jwt_key	*pub;
+	char		*pem = NULL;
+	size_t		 n;
+
+	if (jwt_key_public_pem(k, &pem, &n) != SVC_OK)
+		return NULL;
+	pub = pem_key(pem);
+	free(pem);
+	return pub;
+}
+
+static void
+test_key_loading(void)
+{
+	struct jwt_key	*k = (struct jwt_key *)1;
+	const char	*why = NULL;
+	char		*pem = NULL;
+	size_t		 n;
+
+	k = pem_key(pem_rfc7638);
+	ok(k != NULL && strcmp(jwt_key_kid(k), RFC7638_KID) == 0 &&
+	    jwt_key_alg(k) == JWT_RS256 && !jwt_key_private(k),
+	    "kid: RFC 7638 section 3.1's thumbprint of its example key");
+	jwt_key_free(k);
+	ok(jwt_key_alg(kes) == JWT_ES256 && jwt_key_private(kes) &&
+	    jwt_key_alg(ked) == JWT_EDDSA && jwt_key_alg(krs) == JWT_RS256,
+	    "key_pem: the type gives the algorithm");
+	ok(kes_pub != NULL && !jwt_key_private(kes_pub) &&
+	    strcmp(jwt_key_kid(kes), jwt_key_kid(kes_pub)) == 0,
+	    "key_public_pem: the public half, the same kid");
+	is_int(jwt_key_pem(&k, pem_rsa1024, strlen(pem_rsa1024), &why),
+	    SVC_BADINPUT, "key_pem refuses RSA of 1024 bits");
+	ok(k == NULL && why != NULL && strstr(why, "2048") != NULL,
+	    "key_pem: RSA refusal says why, key NULL");
+	is_int(jwt_key_pem(&k, pem_p384_pub, strlen(pem_p384_pub), &why),
+	    SVC_BADINPUT, "key_pem refuses an EC key on P-384");
+	is_int(jwt_key_pem(&k, pem_encrypted, strlen(pem_encrypted), &why),
+	    SVC_BADINPUT, "key_pem refuses an encrypted PEM, no prompt");
+	is_int(jwt_key_pem(&k, SECRET, strlen(SECRET), &why), SVC_BADINPUT,
+	    "key_pem refuses a secret");
+	is_int(jwt_keygen(JWT_HS256, &pem, &n), SVC_BADINPUT,
+	    "keygen refuses an HMAC alg");
+	ok(jwt_keygen(JWT_EDDSA, &pem, &n) == SVC_OK &&
+	    (k = pem_key(pem)) != NULL && jwt_key_private(k) &&
+	    jwt_key_alg(k) == JWT_EDDSA, "keygen EdDSA: a private PEM");
+	jwt_key_free(k);
+	free(pem);
+	k = NULL;
+	is_int(jwt_sign(kes_pub, GOOD, strlen(GOOD), tok, sizeof(tok), &n),
+	    SVC_BADINPUT, "sign: a public key cannot sign");
+	is_int(jwt_hmac(kes, "x", 1, (unsigned char *)tok, 64, &n),
+	    SVC_BADINPUT, "hmac: an EC key is no secret");
+}
+
+/* Sign with each algorithm, verify with the private and public key. */
+static void
+test_key_roundtrip(void)
+{
+	struct jwt_key	*keys[3] = { kes, ked, krs };
+	unsigned char	 sig[1024];
+	size_t		 i, n;
+	char		 hdr[160];
+
+	for (i = 0; i < 3; i++) {
+		n = sign_good(keys[i]);
+		admit_k(keys[i], n, &r0, 42, jwt_alg_name(jwt_key_alg(keys[i])));
+		snprintf(hdr, sizeof(hdr),
+		    "{\"alg\":\"%s\",\"kid\":\"%s\",\"typ\":\"JWT\"}",
+		    jwt_alg_name(jwt_key_alg(keys[i])), jwt_key_kid(keys[i]));
+		b64_encode((const unsigned char *)hdr, strlen(hdr),
+		    (char *)sig);
+		ok(n > 0 && strncmp(tok, (char *)sig, strlen((char *)sig)) ==
+		    0, "%s: header is alg, kid, typ",
+		    jwt_alg_name(jwt_key_alg(keys[i])));
+	}
+	n = sign_good(kes);
+	ok(sigof(n, sig, sizeof(sig)) == 64, "ES256: signature is 64 bytes");
+	admit_k(kes_pub, n, &r0, 42, "ES256 token, verified by the public key");
+	n = sign_good(ked);
+	ok(sigof(n, sig, sizeof(sig)) == 64, "EdDSA: signature is 64 bytes");
+	n = sign_good(kes);
+	tok[n - 2] = tok[n - 2] == 'A' ? 'B' : 'A';
+	refuse_k(kes, n, &r0, NULL, "ES256 token, signature altered");
+	n = sign_good(ked);
+	refuse_k(kes, n, &r0, KIDBAD, "EdDSA token, ES256 key");
+}
+
+/* ES256: r||s only, each in 1..n-1 (CVE-2022-21449). */
+static void
+test_es256_signature(void)
+{
+	static const unsigned char n256[32] = {
+		0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84,
+		0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+	};
+	unsigned char	 sig[64], bad[80], *p = bad;
+	ECDSA_SIG	*es;
+	size_t		 n;
+	int		 dn;
+
+	n = sign_good(kes);
+	sigof(n, sig, sizeof(sig));
+	/* The same signature in DER, as OpenSSL itself would write it. */
+	es = ECDSA_SIG_new();
+	ECDSA_SIG_set0(es, BN_bin2bn(sig, 32, NULL),
+	    BN_bin2bn(sig + 32, 32, NULL));
+	dn = i2d_ECDSA_SIG(es, &p);
+	ECDSA_SIG_free(es);
+	refuse_k(kes, resign(n, bad, (size_t)dn), &r0,
+	    "ES256 signature is DER, not r||s", "ES256 signature in DER form");
+	refuse_k(kes, resign(n, sig, 63), &r0, SIGLEN,
+	    "ES256 signature of 63 bytes");
+	memcpy(bad, sig, 64);
+	bad[64] = 0;
+	refuse_k(kes, resign(n, bad, 65), &r0, SIGLEN,
+	    "ES256 signature of 65 bytes");
+#define RANGE	"ES256 r or s is 0 or not below the order"
+	memset(bad, 0, 64);
+	refuse_k(kes, resign(n, bad, 64), &r0, RANGE,
+	    "ES256 r = s = 0 (psychic signature)");
+	memcpy(bad, sig, 64);
+	memset(bad, 0, 32);
+	refuse_k(kes, resign(n, bad, 64), &r0, RANGE, "ES256 r = 0");
+	memcpy(bad, sig, 64);
+	memset(bad + 32, 0, 32);
+	refuse_k(kes, resign(n, bad, 64), &r0, RANGE, "ES256 s = 0");
+	memcpy(bad, n256, 32);
+	memcpy(bad + 32, sig + 32, 32);
+	refuse_k(kes, resign(n, bad, 64), &r0, RANGE, "ES256 r = n");
+	memcpy(bad, sig, 32);
+	memcpy(bad + 32, n256, 32);
+	refuse_k(kes, resign(n, bad, 64), &r0, RANGE, "ES256 s = n");
+	memset(bad + 32, 0xff, 32);
+	refuse_k(kes, resign(n, bad, 64), &r0, RANGE, "ES256 s = 2^256 - 1");
+	/* r < n still, s + n overflows 256 bits: only s itself is valid. */
+	n = resign(n, sig, 64);
+	admit_k(kes, n, &r0, 42, "ES256 the original r||s again");
+}
+
+/* tok with its header replaced by hdr, signature kept; the length. */
+static size_t
+rehead(size_t len, const char *hdr)
+{
+	static char	 rest[3 * JWT_MAX];
+	const char	*dot = memchr(tok, '.', len);
+	size_t		 n = len - (size_t)(dot - tok), o;
+
+	memcpy(rest, dot, n);
+	o = b64_encode((const unsigned char *)hdr, strlen(hdr), tok);
+	memcpy(tok + o, rest, n);
+	tok[o + n] = '\0';
+	return o + n;
+}
+
+/* The DER (SubjectPublicKeyInfo) of a public PEM into der; its size. */
+static size_t
+pem_to_der(const char *pem, size_t n, unsigned char *der)
+{
+	BIO		*bio = BIO_new_mem_buf(pem, (int)n);
+	EVP_PKEY	*pk = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+	unsigned char	*p = der;
+	int		 len = pk != NULL ? i2d_PUBKEY(pk, &p) : -1;
+
+	EVP_PKEY_free(pk);
+	BIO_free(bio);
+	if (len <= 0)
+		abort();
+	return (size_t)len;
+}
+
+/*
+ * The token names the algorithm, the key names its own: another
+ * family, or an HS256 MAC keyed with our public key (PEM, DER or JWK
+ * spelling, the classic RS256/HS256 confusion), is refused.
+ */
+static void
+test_confusion(void)
+{
+	static const char *const names[] = { "PEM", "DER", "JWK" };
+	static const char *const algs[] = { "RS256", "EdDSA", "HS256",
+	    "HS512", "ES384", "none" };
+	struct jwt_key	*hk = NULL;
+	char		*pem = NULL, *jwks = NULL, hdr[160], name[80];
+	unsigned char	 der[256];
+	const char	*spell[3];
+	size_t		 len[3], n, i, j;
+
+	if (jwt_key_public_pem(kes, &pem, &len[0]) != SVC_OK ||
+	    jwt_jwks(kes, &jwks, &len[2]) != SVC_OK)
+		abort();
+	spell[0] = pem;
+	len[1] = pem_to_der(pem, len[0], der);
+	spell[1] = (const char *)der;
+	spell[2] = jwks;
+	for (i = 0; i < 3; i++) {
+		if (jwt_key_new(&hk, JWT_HS256, (const unsigned char *)spell[i],
+		    len[i]) != SVC_OK)
+			abort();
+		for (j = 0; j < 2; j++) {
+			snprintf(hdr, sizeof(hdr), j ? "{\"alg\":\"HS256\","
+			    "\"kid\":\"%s\"}" : "{\"alg\":\"HS256\"}",
+			    jwt_key_kid(kes));
+			snprintf(name, sizeof(name), "HS256 keyed with the "
+			    "%s public key, %s", names[i], j ? "its kid" :
+			    "no kid");
+			refuse_k(kes_pub, mk_hmac(hk, hdr), &r0, ALG, name);
+		}
+		jwt_key_free(hk);
+	}
+	free(pem);
+	free(jwks);
+	for (i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
+		snprintf(hdr, sizeof(hdr), "{\"alg\":\"%s\",\"kid\":\"%s\"}",
+		    algs[i], jwt_key_kid(kes));
+		n = rehead(sign_good(kes), hdr);
+		snprintf(name, sizeof(name), "alg %s with an ES256 key's kid",
+		    algs[i]);
+		refuse_k(kes, n, &r0, ALG, name);
+	}
+	snprintf(hdr, sizeof(hdr), "{\"alg\":\"ES256\",\"kid\":\"%s\"}",
+	    jwt_key_kid(kes));
+	/* Control: the right alg passes the header, to the signature. */
+	refuse_k(kes, rehead(sign_good(kes), hdr), &r0, SIG,
+	    "control: alg ES256 with its kid respelt reaches the signature");
+}
+
+/*
+ * A set: the first key signs, the others verify.  The kid picks, only
+ * among the set; without kid only a set of one reads a token.
+ */
+static void
+test_key_set(void)
+{
+	struct jwt_key	*set = NULL, *k = NULL;
+	char		*json = NULL, hdr[160];
+	size_t		 n, i;
+	static const char *const priv[] = { "\"d\"", "\"p\"", "\"q\"",
+	    "\"dp\"", "\"dq\"", "\"qi\"", "\"k\"" };
+
+	set = pem_key(pem_eddsa);
+	k = pem_key(pem_es256);
+	ok(set != NULL && k != NULL && jwt_key_add(set, k) == SVC_OK,
+	    "set: EdDSA signs, ES256 verifies");
+	k = pem_key(pem_es256);
+	ok(jwt_key_add(set, k) == SVC_BADINPUT, "set: the same kid twice "
+	    "refused");
+	jwt_key_free(k);
+	ok(jwt_key_new(&k, JWT_HS256, (const unsigned char *)SECRET,
+	    strlen(SECRET)) == SVC_OK && jwt_key_add(set, k) == SVC_OK,
+	    "set: and an HS256 secret verifies");
+
+	admit_k(set, sign_good(kes), &r0, 42, "set: a token of a verify key");
+	admit_k(set, sign_good(ked), &r0, 42, "set: a token of the signer");
+	admit_k(set, mk(S_KEY, "{\"alg\":\"HS256\",\"kid\":\"" KID "\"}",
+	    GOOD), &r0, 42, "set: a token of the verify secret");
+	refuse_k(set, mk(S_KEY, HDR, GOOD), &r0,
+	    "kid missing with several keys",
+	    "set: absent kid with several keys (PyJWT's default header)");
+	refuse_k(set, mk(S_KEY, "{\"alg\":\"HS256\"}", GOOD), &r0,
+	    "kid missing with several keys",
+	    "set: absent kid with several keys (respelt header)");
+	snprintf(hdr, sizeof(hdr), "{\"alg\":\"ES256\"}");
+	refuse_k(set, rehead(sign_good(kes), hdr), &r0,
+	    "kid missing with several keys", "set: ES256 without kid");
+	refuse_k(set, sign_good(krs), &r0, KIDBAD,
+	    "set: unknown kid (a key not in the set)");
+	refuse_k(set, mk(S_OTHER, "{\"alg\":\"HS256\",\"kid\":\"" KID "\"}",
+	    GOOD), &r0, SIG, "set: our secret's kid, another secret's MAC");
+	/* The header passes; the signature covers the old header. */
+	refuse_k(kes, rehead(sign_good(kes), "{\"alg\":\"ES256\"}"), &r0,
+	    SIG, "one key: absent kid passes the header (PyJWT interop)");
+
+	ok(jwt_jwks(set, &json, &n) == SVC_OK && strstr(json, "\"OKP\"") &&
+	    strstr(json, "\"EC\"") && strstr(json, jwt_key_kid(kes)) &&
+	    strstr(json, jwt_key_kid(ked)) && strstr(json, KID) == NULL &&
+	    strstr(json, "\"oct\"") == NULL && strstr(json, "\"use\":\"sig\""),
+	    "jwks: both public keys, the secret never");
+	for (i = 0; i < sizeof(priv) / sizeof(priv[0]); i++)
+		ok(json != NULL && strstr(json, priv[i]) == NULL,
+		    "jwks: no private member %s", priv[i]);
+	free(json);
+	ok(jwt_jwks(krs, &json, &n) == SVC_OK && strstr(json, "\"RSA\"") &&
+	    strstr(json, "\"n\"") && strstr(json, "\"e\"") &&
+	    strstr(json, "\"d\"") == NULL && strstr(json, "\"p\"") == NULL &&
+	    strstr(json, "\"qi\"") == NULL, "jwks: RSA n, e, nothing private");
+	free(json);
+	ok(jwt_jwks(key, &json, &n) == SVC_OK &&
+	    strcmp(json, "{\"keys\":[]}") == 0, "jwks: an HS256 set is empty");
+	free(json);
+	jwt_key_free(set);
+}
+
+/*
+ * Rotation (README): B verify-only beside A; then B signs, A verifies;
+ * then A is gone.  Tokens of each step pass until A is removed.
+ */
+static void
+test_rotation(void)
+{
+	struct jwt_key	*a = pem_key(pem_es256), *b = pem_key(pem_eddsa);
+	struct jwt_key	*s1 = pem_key(pem_es256), *s2 = pem_key(pem_eddsa);
+	struct jwt_key	*s3 = pem_key(pem_eddsa);
+	static char	 ta[2 * JWT_MAX], tb[2 * JWT_MAX];
+	size_t		 na, nb;
+
+	ok(jwt_key_add(s1, b) == SVC_OK && jwt_key_add(s2, a) == SVC_OK,
+	    "rotation: step 1 (A signs, B verifies), step 2 (B signs, A "
+	    "verifies)");
+	na = sign_good(s1);
+	memcpy(ta, tok, na + 1);
+	admit_k(s1, na, &r0, 42, "rotation step 1: A's token");
+	admit_k(s2, na, &r0, 42, "rotation step 2: A's token still good");
+	nb = sign_good(s2);
+	memcpy(tb, tok, nb + 1);
+	admit_k(s1, nb, &r0, 42, "rotation step 1 set reads B's token");
+	memcpy(tok, ta, na + 1);
+	refuse_k(s3, na, &r0, KIDBAD, "rotation step 3: A removed, A's token "
+	    "refused");
+	memcpy(tok, tb, nb + 1);
+	admit_k(s3, nb, &r0, 42, "rotation step 3: B's token good");
+	jwt_key_free(s1);
+	jwt_key_free(s2);
+	jwt_key_free(s3);
+}
+
+static void
+test_keys(void)
+{
+	test_key_loading();
+	test_key_roundtrip();
+	test_es256_signature();
+	test_confusion();
+	test_key_set();
+	test_rotation();
+}
+
 int
 main(void)
 {
@@ -1365,6 +1904,12 @@ main(void)
 		printf("Bail out! jwt_key_new\n");
 		return 1;
 	}
+	if ((kes = pem_key(pem_es256)) == NULL ||
+	    (ked = pem_key(pem_eddsa)) == NULL || keygen_rsa(&krs) != 0 ||
+	    (kes_pub = public_of(kes)) == NULL) {
+		printf("Bail out! asymmetric keys\n");
+		return 1;
+	}
 	test_alg_and_keys();
 	test_readers();
 	test_reader_values();
@@ -1382,7 +1927,12 @@ main(void)
 		test_size();
 		test_claims();
 		test_allow_expired();
+		test_keys();
 	}
+	jwt_key_free(kes);
+	jwt_key_free(ked);
+	jwt_key_free(krs);
+	jwt_key_free(kes_pub);
 	jwt_key_free(key);
 	jwt_key_free(other);
 	jwt_key_free(key384);
