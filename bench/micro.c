@@ -15,8 +15,9 @@
  *   micro hash PASSWORD HASH [N]
  *                             hash_ms: median of N (20) pw_verify calls
  *
- * The token is a 255-byte access token with lib/tokens.c's claims (fp
- * left out, as in a token PyJWT makes, to stay at 255 bytes).  verify
+ * The token is a 290-byte access token with lib/tokens.c's claims (fp
+ * left out, as in a token PyJWT makes): the claims of the 255-byte
+ * token of before the header carried the kid (issue 15).  verify
  * is jwt_verify_claims, what the endpoints call; verify_tree is
  * jwt_verify, which also builds the json-c payload.  The floor is what no
  * HS256 verifier can skip: OpenSSL's one-shot HMAC-SHA256 over the
@@ -52,7 +53,7 @@
 #include "pw.h"
 
 #define MICRO_REPEATS	5
-#define MICRO_TOKLEN	255
+#define MICRO_TOKLEN	290
 
 enum micro_kind {
 	MICRO_VERIFY,
@@ -289,7 +290,7 @@ micro_init(struct micro *m)
 	if (jwt_key_new(&m->key, JWT_HS256, micro_secret,
 	    sizeof(micro_secret) - 1) != SVC_OK)
 		return -1;
-	/* The longest username whose token still fits in 255 bytes. */
+	/* The longest username whose token still fits in MICRO_TOKLEN. */
 	for (ulen = 64; ulen > 0; ulen--) {
 		m->plen = micro_payload(m->payload, sizeof(m->payload), ulen);
 		if (jwt_sign(m->key, m->payload, m->plen, m->token,

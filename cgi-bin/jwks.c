@@ -17,8 +17,8 @@
  * Every asymmetric key of the config, signing and verify-only, public
  * members only (jwt_jwks); an HMAC key is the shared secret and never
  * listed, so an HS* config without verify_key_files answers an empty
- * set.  Made once, at start: the keys do not change while the process
- * lives.  Needs no database, so it answers while the database is down.
+ * set.  Made at the first request and kept: the keys do not change
+ * while the process lives.  Needs no database, so it answers while the database is down.
  */
 static char	*jwks_body;
 static size_t	 jwks_len;

@@ -15,7 +15,7 @@ struct json_object;
 #define JWT_MAX		8192	/* bytes; longer tokens are refused */
 #define JWT_CLAIMS_TEXT	768	/* jwt_verify_claims: room for the strings */
 #define JWT_KID_MAX	48	/* bytes of a kid with its NUL */
-#define JWT_KEYS_MAX	16	/* keys in one set */
+#define JWT_KEYS_MAX	24	/* keys in one set: 1 + 2 * CFG_KEYS_MAX fit */
 
 enum jwt_alg {
 	JWT_HS256,

@@ -59,6 +59,17 @@ for field, value in (('jku', 'http://127.0.0.1:1/jwks.json'),
     refused(sign(dict(H, **{field: value}), acc, key=attacker),
             f'{field} header pointing at the attacker key')
 refused(sign(dict(H, kid='/dev/null'), acc, key=b''), 'kid /dev/null with an empty key')
+# Issue 15: the kid picks among our keys only, and a token that offers
+# a key or a place to fetch one is refused even when our key signed it.
+kid = json.loads(base64.urlsafe_b64decode(post('/api/login', {'username': 'alice', 'password': 'password123'})
+                                          .json()['access_token'].split('.')[0] + '=='))['kid']
+r = request('GET', '/api/profile', headers=bearer(sign(dict(H, kid=kid), acc)))
+ok(r.status == 200, 'attack baseline: our kid with our key passes', r)
+refused(sign(dict(H, kid=kid), acc, key=attacker), 'our kid, the attacker key')
+refused(sign(dict(H, kid='k1'), acc), 'an unknown kid with our key')
+for field, value in (('jku', 'http://127.0.0.1:1/jwks.json'), ('jwk', {'kty': 'oct', 'k': b64(attacker)}),
+                     ('x5u', 'http://127.0.0.1:1/cert.pem'), ('x5c', ['MIIB'])):
+    refused(sign(dict(H, kid=kid, **{field: value}), acc), f'{field} header on a token our key signed')
 h, p, s = good.split('.')
 refused(f'{h}.{p}.{s[:-4]}', 'short signature')
 refused(f'{h}.{p}.{s}AAAA', 'long signature')

@@ -37,7 +37,8 @@ ok(len(acc['jti']) == 32 and int(acc['jti'], 16) >= 0 and acc['jti'] != ref['jti
 ok(ref['exp'] - ref['iat'] == 7 * 86400, 'login: refresh lives 7 days', ref)
 ok(abs(acc['iat'] - now()) < 60, 'login: iat is now', acc)
 hdr = json.loads(base64.urlsafe_b64decode(j['access_token'].split('.')[0] + '=='))
-ok(hdr == {'alg': 'HS256', 'typ': 'JWT'}, 'login: header alg HS256 typ JWT', hdr)
+ok(set(hdr) == {'alg', 'kid', 'typ'} and hdr['alg'] == 'HS256' and hdr['typ'] == 'JWT' and
+   len(hdr['kid']) == 16, 'login: header alg HS256, kid of the secret, typ JWT', hdr)
 rows = sql(f"SELECT user_id, family FROM jwtauth_refresh_token WHERE jti = '{ref['jti']}'")
 ok(len(rows) == 1 and rows[0].split('\t')[0] == str(acc['user_id']),
    'login: the refresh token has its row', rows)

@@ -17,6 +17,8 @@
 
 #include "cfg.h"
 #include "db.h"
+#include <openssl/crypto.h>
+
 #include "json.h"
 #include "jwt.h"
 #include "log.h"
@@ -598,6 +600,156 @@ cleanup(const struct user *u, const struct user *other)
 	is_int(n, 2, "cleanup: two users deleted");
 }
 
+/* ---- key sets (issue 15) ---------------------------------------- */
+
+/* The access token of a pair's body into out (JWT_MAX + 1); 0 or -1. */
+static int
+access_of(const struct tokens_pair *pair, char *out)
+{
+	const char *p = strstr(pair->body, "\"access_token\": \""), *e;
+
+	if (p == NULL || (e = strchr(p += 17, '"')) == NULL ||
+	    (size_t)(e - p) > JWT_MAX)
+		return -1;
+	memcpy(out, p, (size_t)(e - p));
+	out[e - p] = '\0';
+	return 0;
+}
+
+/* tokens of c2 on a database handle of its own; 0 or -1. */
+static int
+keyed(struct tokens *t, struct db **d, const struct cfg *c2)
+{
+	*d = NULL;
+	memset(t, 0, sizeof(*t));
+	if (db_new(d, c2) != SVC_OK || tokens_init(t, c2, *d) != SVC_OK)
+		return -1;
+	return db_connect(*d) == SVC_OK ? 0 : -1;
+}
+
+/* The fp claim of an access token, verified by t, into out (12). */
+static int
+fp_of(struct tokens *t, const char *acc, char *out)
+{
+	struct jwt_claims c;
+	int rc = -1;
+
+	memset(&c, 0, sizeof(c));
+	if (tokens_verify(t, acc, strlen(acc), "access", &c) == SVC_OK &&
+	    c.fp != NULL && strlen(c.fp) == TOKENS_FP_LEN) {
+		memcpy(out, c.fp, TOKENS_FP_LEN + 1);
+		rc = 0;
+	}
+	jwt_claims_free(&c);
+	return rc;
+}
+
+/*
+ * ES256 signs; the password fingerprint stays keyed by secret_file, so
+ * that it is the one an HS256 config makes and survives key rotation.
+ */
+static void
+test_es256(const struct user *u)
+{
+	static char acc[JWT_MAX + 1], acc0[JWT_MAX + 1];
+	struct tokens_pair pair;
+	struct tokens t2, t3;
+	struct jwt_claims c;
+	struct cfg c2 = cfg;
+	struct db *d2 = NULL;
+	struct user v;
+	char *pem = NULL, *ed = NULL, fp[16], fp0[16];
+	size_t n, m;
+
+	memset(&t3, 0, sizeof(t3));
+	if (!ok(jwt_keygen(JWT_ES256, &pem, &n) == SVC_OK &&
+	    jwt_keygen(JWT_EDDSA, &ed, &m) == SVC_OK, "keygen ES256, EdDSA"))
+		return;
+	c2.jwt_algorithm = (char *)"ES256";
+	c2.private_key.file = (char *)"es.pem";
+	c2.private_key.data = pem;
+	c2.private_key.len = n;
+	ok(keyed(&t2, &d2, &c2) == 0 && t2.fpkey != NULL,
+	    "ES256: tokens_init with a fingerprint key");
+	ok(tokens_issue(&t2, u, &pair) == SVC_OK && access_of(&pair, acc) == 0,
+	    "ES256: tokens_issue");
+	memset(&c, 0, sizeof(c));
+	ok(tokens_verify(&t2, acc, strlen(acc), "access", &c) == SVC_OK &&
+	    c.key == t2.key && strncmp(acc, "eyJhbGciOiJFUzI1NiIs", 20) == 0,
+	    "ES256: its access token verifies, header alg ES256");
+	is_int(tokens_user_ok(&t2, &c, u), 1, "ES256: tokens_user_ok: 1");
+	v = *u;
+	v.password[strlen(v.password) - 2] ^= 1;
+	is_int(tokens_user_ok(&t2, &c, &v), 0,
+	    "ES256: changed hash ends the token");
+	jwt_claims_free(&c);
+	ok(tokens_issue(&tok, u, &pair) == SVC_OK && access_of(&pair, acc0) ==
+	    0 && fp_of(&tok, acc0, fp0) == 0 && fp_of(&t2, acc, fp) == 0 &&
+	    strcmp(fp, fp0) == 0,
+	    "ES256: the fingerprint is secret_file's, as with HS256");
+	ok(tokens_verify(&tok, acc, strlen(acc), "access", &c) == SVC_DENIED,
+	    "ES256 token refused by the HS256 config");
+	jwt_claims_free(&c);
+
+	c2.private_key.data = ed;
+	c2.private_key.len = m;
+	is_int(tokens_init(&t3, &c2, d2), SVC_BADINPUT,
+	    "ES256 with an Ed25519 key: refused at start");
+	ok(strstr(t3.err, "es.pem: not a ES256 private key") != NULL,
+	    "ES256 with an Ed25519 key: one line naming the file: %s", t3.err);
+	tokens_free(&t3);
+	tokens_free(&t2);
+	db_free(d2);
+	OPENSSL_cleanse(pem, n);
+	free(pem);
+	OPENSSL_cleanse(ed, m);
+	free(ed);
+}
+
+/*
+ * HS256 rotation: a new secret signs, the old one only verifies; its
+ * tokens keep their fingerprints (checked under the key that verified
+ * them), and the old config does not know the new secret's kid.
+ */
+static void
+test_hs_rotation(const struct user *u)
+{
+	static const char fresh[] = "a-new-secret-a-new-secret-0123456789";
+	static char acc[JWT_MAX + 1], acc2[JWT_MAX + 1];
+	struct tokens_pair pair;
+	struct tokens t2;
+	struct jwt_claims c;
+	struct cfg c2 = cfg;
+	struct db *d2 = NULL;
+
+	c2.secret = (unsigned char *)fresh;
+	c2.secret_len = sizeof(fresh) - 1;
+	c2.verify_secrets[0].file = (char *)"old.key";
+	c2.verify_secrets[0].data = (char *)cfg.secret;
+	c2.verify_secrets[0].len = cfg.secret_len;
+	c2.nverify_secrets = 1;
+	ok(keyed(&t2, &d2, &c2) == 0, "HS256 rotation: tokens_init");
+	ok(tokens_issue(&tok, u, &pair) == SVC_OK && access_of(&pair, acc) == 0,
+	    "HS256 rotation: a token of the old secret");
+	memset(&c, 0, sizeof(c));
+	ok(tokens_verify(&t2, acc, strlen(acc), "access", &c) == SVC_OK &&
+	    c.key != t2.key, "HS256 rotation: verified by the old secret");
+	is_int(tokens_user_ok(&t2, &c, u), 1,
+	    "HS256 rotation: its fingerprint still holds");
+	jwt_claims_free(&c);
+	ok(tokens_issue(&t2, u, &pair) == SVC_OK &&
+	    access_of(&pair, acc2) == 0 && tokens_verify(&t2, acc2,
+	    strlen(acc2), "access", &c) == SVC_OK &&
+	    tokens_user_ok(&t2, &c, u) == 1,
+	    "HS256 rotation: the new secret signs, fingerprint holds");
+	jwt_claims_free(&c);
+	ok(tokens_verify(&tok, acc2, strlen(acc2), "access", &c) ==
+	    SVC_DENIED, "HS256 rotation: the old config refuses the new kid");
+	jwt_claims_free(&c);
+	tokens_free(&t2);
+	db_free(d2);
+}
+
 int
 main(void)
 {
@@ -637,6 +789,8 @@ main(void)
 	test_rotate_chain(&u);
 	test_reuse_grace(&u);
 	test_rotate_refused(&u, &other);
+	test_es256(&u);
+	test_hs_rotation(&u);
 
 	cleanup(&u, &other);
 	users_clear(&u);
