@@ -32,6 +32,7 @@
 #include "b64.h"
 #include "json.h"
 #include "jwt.h"
+#include "vcache.h"
 
 #define JWT_MACMAX	64			/* SHA-512 */
 #define JWT_SIGMAX	1024			/* RSA 8192 bits */
@@ -64,6 +65,9 @@ struct jwt_key {
 	size_t			 hdr0len;
 	char			 kid[JWT_KID_MAX];
 	struct jwt_key		*next;		/* verify-only keys of a set */
+	struct vcache		*vc;		/* the head's: made by the first
+						   asymmetric verify, freed
+						   with the set */
 };
 
 /* One piece of header.payload.signature, borrowed from the token. */
@@ -298,6 +302,7 @@ jwt_key_free(struct jwt_key *key)
 		EVP_MAC_CTX_free(key->ctx);
 		EVP_PKEY_free(key->pkey);
 		EVP_MD_CTX_free(key->md);
+		vcache_free(key->vc);
 		if (key->tok != NULL)
 			json_tokener_free(key->tok);
 		OPENSSL_cleanse(key, sizeof(*key));
@@ -322,7 +327,28 @@ jwt_key_add(struct jwt_key *set, struct jwt_key *other)
 	if (n >= JWT_KEYS_MAX)
 		return SVC_BADINPUT;
 	last->next = other;
+	/*
+	 * The cache belongs to the set as it was: a changed set starts
+	 * empty (and a key that joins one keeps no cache of its own).
+	 */
+	vcache_free(set->vc);
+	set->vc = NULL;
+	vcache_free(other->vc);
+	other->vc = NULL;
 	return SVC_OK;
+}
+
+void
+jwt_cache_stats(const struct jwt_key *set, struct vcache_stats *st)
+{
+	vcache_stats(set->vc, st);
+}
+
+void
+jwt_cache_clear(struct jwt_key *set)
+{
+	if (set->vc != NULL)
+		vcache_clear(set->vc);
 }
 
 /* ---------------------------------------------------------------- */
@@ -1769,6 +1795,34 @@ jwt_payload(struct jwt_key *key, const unsigned char *buf, size_t n,
 }
 
 /*
+ * Looks token up in the set's cache of verified signatures, once the
+ * header picked use, and for an asymmetric key only: an HMAC costs
+ * less than the SHA-256 of the token, so HS* never comes here.  The
+ * cache is made on the first such lookup (once per set, not per
+ * request); without memory there is simply none.  Returns 1 on a hit;
+ * else 0, with *fill set when d holds the digest that jwt_verify_as
+ * remembers once the token has passed.
+ */
+static int
+jwt_cache_find(struct jwt_key *set, const struct jwt_key *use,
+    const char *token, size_t len, unsigned char *d, int *fill)
+{
+	*fill = 0;
+	if (use->ctx != NULL)
+		return 0;
+	if (set->vc == NULL && (set->vc = vcache_new()) == NULL)
+		return 0;
+	if (vcache_digest(set->vc, token, len, d) == -1) {
+		ERR_clear_error();
+		return 0;
+	}
+	if (vcache_find(set->vc, d, use))
+		return 1;
+	*fill = 1;
+	return 0;
+}
+
+/*
  * Order matters: the header and all base64url first (cheap, and the
  * alg decides everything after), then the signature, and only a
  * payload whose signature holds is parsed as JSON (RFC 7519 section
@@ -1786,10 +1840,12 @@ jwt_verify_as(struct jwt_key *key, const char *token, size_t len,
 	struct jwt_read		 rd;
 	struct json_object	*pl = NULL;
 	struct jwt_key		*use = NULL;
+	unsigned char		 d[VCACHE_DIGEST];
 	const char		*dummy;
 	enum jwt_via		 via;
 	enum svc_err		 rc = SVC_DENIED;
 	size_t			 n;
+	int			 hit = 0, fill = 0;
 
 	if (why == NULL)
 		why = &dummy;
@@ -1811,7 +1867,9 @@ jwt_verify_as(struct jwt_key *key, const char *token, size_t len,
 		*why = "payload is not canonical base64url";
 		goto out;
 	}
-	if ((rc = jwt_signature(use, token, seg, why)) != SVC_OK)
+	/* A hit skips the signature step only: all else runs each time. */
+	hit = jwt_cache_find(key, use, token, len, d, &fill);
+	if (!hit && (rc = jwt_signature(use, token, seg, why)) != SVC_OK)
 		goto out;
 	if ((rc = jwt_payload(key, buf, n, plain, claims, &rd, &pl,
 	    why)) != SVC_OK)
@@ -1822,6 +1880,10 @@ jwt_verify_as(struct jwt_key *key, const char *token, size_t len,
 	claims->payload = pl;
 	claims->key = use;
 	pl = NULL;
+	if (fill)
+		vcache_add(key->vc, d, use, claims->exp);
+	/* jwt_es_der may have left a reason that did not happen. */
+	*why = NULL;
 	rc = SVC_OK;
 out:
 	if (rc != SVC_OK) {
@@ -1830,6 +1892,7 @@ out:
 		memset(claims, 0, sizeof(*claims));
 		claims->via = via;
 	}
+	claims->cached = hit;
 	json_object_put(pl);
 	return rc;
 }

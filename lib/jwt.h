@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "svc.h"
+#include "vcache.h"
 
 struct json_object;
 
@@ -70,6 +71,10 @@ struct jwt_claims {
 				   borrowed from it, not freed */
 	char		 text[JWT_CLAIMS_TEXT];	/* jwt_verify_claims */
 	enum jwt_via	 via;		/* set on refusals too */
+	int		 cached;	/* 1: the signature was skipped, the
+					   token being in the set's cache
+					   of verified ones; set on
+					   refusals too */
 };
 
 /* "HS256" -> JWT_HS256.  SVC_BADINPUT for anything else ("none" too). */
@@ -130,6 +135,16 @@ enum svc_err	 jwt_key_add(struct jwt_key *set, struct jwt_key *other);
  */
 enum svc_err	 jwt_jwks(const struct jwt_key *set, char **json, size_t *len);
 
+/*
+ * The counters of the cache of verified asymmetric signatures that the
+ * set headed by set keeps (see jwt_verify); all zero before its first
+ * use.  jwt_key_add empties it.
+ */
+void		 jwt_cache_stats(const struct jwt_key *set,
+		    struct vcache_stats *st);
+/* Empties that cache (bench/micro times a miss with it). */
+void		 jwt_cache_clear(struct jwt_key *set);
+
 /* Wipes and frees the key and the keys added to it; NULL is safe. */
 void		 jwt_key_free(struct jwt_key *key);
 
@@ -156,11 +171,18 @@ enum svc_err	 jwt_sign(struct jwt_key *key, const char *payload, size_t len,
  * key set headed by key and rules.  The token's kid picks the key among
  * the set's only; a token without kid is read with the one key of a
  * set of one, and refused by a set of several.  Its alg must be that
- * key's; jwk, jku, x5u, x5c and crit headers are refused.  On SVC_OK, claims is filled and the caller calls
- * jwt_claims_free.  Otherwise SVC_DENIED (or SVC_NOMEM, or SVC_CRYPTO
- * when OpenSSL fails), claims holds
- * nothing to free (it is zeroed but for via), and *why (if why is not
- * NULL) names the reason in a static string for logs and tests.
+ * key's; jwk, jku, x5u, x5c and crit headers are refused.  On SVC_OK,
+ * claims is filled, *why (if why is not NULL) is NULL, and the caller
+ * calls jwt_claims_free.  Otherwise SVC_DENIED (or SVC_NOMEM, or
+ * SVC_CRYPTO when OpenSSL fails), claims holds nothing to free (it is
+ * zeroed but for via and cached), and *why (if why is not NULL) names
+ * the reason in a static string for logs and tests.
+ *
+ * A token that passed with an RS256, ES256 or EdDSA key of the set is
+ * remembered (lib/vcache.h: the SHA-256 of its bytes, the key, its
+ * exp), and the same bytes later skip the signature step only, with
+ * claims->cached set: the header rules, the payload and every claim
+ * are checked again each time.  HS* tokens never use the cache.
  */
 enum svc_err	 jwt_verify(struct jwt_key *key, const char *token, size_t len,
 		    const struct jwt_rules *rules, struct jwt_claims *claims,

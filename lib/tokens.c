@@ -86,6 +86,14 @@ tokens_signer(struct tokens *t, const struct cfg *cfg, enum jwt_alg alg)
 /*
  * The signing key, then the verify-only ones.  A verify secret takes
  * the signing algorithm when that is an HS*, else HS256.
+ *
+ * The set keeps a cache of the asymmetric tokens it verified (see
+ * jwt_verify): a hit skips the signature, which is safe only while the
+ * set holds every key that filled it.  A set is built once per process
+ * today, and jwt_key_add empties the cache of a set it changes.
+ * XXX: a config reload (issue 18's SIGHUP) must build a new set and
+ * free the old one with jwt_key_free, never edit keys out of a live
+ * set: that is what empties the cache of tokens whose key is gone.
  */
 static enum svc_err
 tokens_keys(struct tokens *t, const struct cfg *cfg)

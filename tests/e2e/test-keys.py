@@ -5,7 +5,8 @@ login, profile, refresh and the JWKS with each algorithm; PyJWT
 verifying our tokens with PyJWKClient on our JWKS URL, and signing
 tokens with our private key that /api/profile accepts; the refusals of
 RFC 8725 (key confusion, kid, jwk/jku/x5u/x5c, ES256 r||s); rotation
-step by step; a bad key stopping a program with one line."""
+step by step; a token cached by a FastCGI worker still refused once its
+user is deactivated; a bad key stopping a program with one line."""
 import base64
 import hashlib
 import hmac
@@ -23,8 +24,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature, encode_dss_signature)
 
-from e2e import ROOT, VAR, ok, done, now, user_id
+from e2e import ROOT, VAR, ok, done, now, user_id, create_user, sql
 import cgirun
+import sys
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'deploy'))
+import fcgi  # noqa: E402
 
 TAG = f'{os.getpid()}'
 ADMIN = os.path.join(ROOT, os.environ.get('BUILD', 'build'), 'bin', 'jwtauth-admin')
@@ -288,6 +292,33 @@ ok(r.status == 401, 'rotation 3: an A refresh token refused', r)
 accepted(s3, t2.get('access_token'), 'rotation 3: step-2 B token')
 r = refresh(s3, t2.get('refresh_token'))
 ok(r.status == 200, 'rotation 3: a B refresh token refreshes', r)
+
+# ---- the cache of verified signatures: the user row still counts ----------
+# One FastCGI worker serves every request here (plain CGI would start a
+# process, and an empty cache, for each): the second use of a token is
+# a cache hit, which skips only the signature.
+
+name = f'vcache-{TAG}'
+vuid = create_user(name, 'cache-pass-1')
+t = cgi_login(cfgs['ES256'], name, 'cache-pass-1').json() or {}
+vtok = t.get('access_token', '')
+w = fcgi.Worker('profile', config=cfgs['ES256'].path).ready()
+try:
+    def fprofile():
+        return fcgi.call(w.path, 'GET', '/api/profile',
+                         headers={'Authorization': f'Bearer {vtok}'})[0]
+    st = [fprofile(), fprofile()]
+    ok(header(vtok or 'e30.').get('alg') == 'ES256' and st == [200, 200],
+       'cache: an ES256 token twice to one worker: 200, 200', st)
+    sql(f"UPDATE auth_user SET is_active = 0 WHERE id = {vuid}")
+    st = [fprofile(), fprofile()]
+    ok(st == [401, 401], 'cache: user deactivated: the cached token is refused, '
+       'and on its next use too', st)
+    sql(f"UPDATE auth_user SET is_active = 1 WHERE id = {vuid}")
+    ok(fprofile() == 200, 'cache: reactivated: accepted again by the same worker')
+finally:
+    w.stop()
+    sql(f"DELETE FROM auth_user WHERE id = {vuid}")
 
 # ---- a key that does not fit stops the program with one line -------------
 

@@ -15,6 +15,11 @@
  * and when both accept, every claim equal.  claims.via must name a
  * reader exactly when the signature held, and the flat reader exactly
  * when no json-c tree came back.
+ *
+ * Each verify runs twice: the second may take the signature from the
+ * cache of verified tokens (lib/vcache.h), and must give the same
+ * verdict, reason and claims; a token that passed with an RS256,
+ * ES256 or EdDSA key must be a hit the second time, an HS256 one never.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -140,6 +145,42 @@ fast(const char *tok, size_t len, const struct jwt_rules *r,
 	jwt_claims_free(&c);
 }
 
+/*
+ * The same token again: the same verdict, reason and claims, whether
+ * the signature came from the cache or not.  A token that passed with
+ * an asymmetric key is a hit now; one that hit stays one (a refusal
+ * fills nothing); HS* never hits.
+ */
+static void
+again(const char *tok, size_t len, const struct jwt_rules *r,
+    enum svc_err want, const char *want_why, const struct jwt_claims *c1)
+{
+	struct jwt_claims	 c;
+	const char		*why = NULL;
+	enum svc_err		 rc;
+	int			 hit;
+
+	hit = c1->cached || (want == SVC_OK && !jwt_alg_hmac(jwt_key_alg(
+	    c1->key)));
+	rc = jwt_verify(key, tok, len, r, &c, &why);
+	if (rc != want || c.cached != hit || c.via != c1->via)
+		abort();
+	if (rc != SVC_OK) {
+		if (why == NULL || !same_str(why, want_why))
+			abort();
+		return;
+	}
+	if (why != NULL || want_why != NULL)
+		abort();
+	if (c.key != c1->key || c.user_id != c1->user_id ||
+	    c.exp != c1->exp || c.nbf != c1->nbf || c.iat != c1->iat ||
+	    !same_str(c.jti, c1->jti) || !same_str(c.username, c1->username) ||
+	    !same_str(c.fp, c1->fp) || (c.payload == NULL) !=
+	    (c1->payload == NULL))
+		abort();
+	jwt_claims_free(&c);
+}
+
 static void
 verify(const char *tok, size_t len, const struct jwt_rules *r, int ours)
 {
@@ -148,6 +189,7 @@ verify(const char *tok, size_t len, const struct jwt_rules *r, int ours)
 	enum svc_err		 rc;
 
 	rc = jwt_verify(key, tok, len, r, &c, &why);
+	again(tok, len, r, rc, why, &c);
 	fast(tok, len, r, rc, why, &c);
 	if (rc == SVC_OK) {
 		if (c.payload == NULL || c.via != JWT_VIA_TREE || c.user_id < 1 ||

@@ -1874,6 +1874,196 @@ test_rotation(void)
 	jwt_key_free(s3);
 }
 
+/* ---------------------------------------------------------------- */
+/* The cache of verified signatures (lib/vcache.h)                   */
+/* ---------------------------------------------------------------- */
+
+/* {"user_id":uid,"exp":exp} signed by k into tok; the length. */
+static size_t
+sign_uid(struct jwt_key *k, long long uid, long long exp)
+{
+	char	 pl[128];
+	size_t	 n = 0;
+
+	snprintf(pl, sizeof(pl), "{\"user_id\":%lld,\"exp\":%lld}", uid, exp);
+	if (jwt_sign(k, pl, strlen(pl), tok, sizeof(tok), &n) != SVC_OK)
+		abort();
+	return n;
+}
+
+/*
+ * verify, for rc, *why and c->cached (whether the signature came from
+ * the cache); c holds nothing else after it.
+ */
+static enum svc_err
+verify_c(struct jwt_key *k, size_t len, const struct jwt_rules *r,
+    struct jwt_claims *c, const char **why)
+{
+	enum svc_err	 rc;
+
+	int		 cached;
+
+	*why = NULL;
+	rc = verify(k, tok, len, r, c, why);
+	/* jwt_claims_free zeroes all of c: cached is kept. */
+	cached = c->cached;
+	if (rc == SVC_OK)
+		jwt_claims_free(c);
+	c->cached = cached;
+	return rc;
+}
+
+static int
+why_is(const char *why, const char *want)
+{
+	return why != NULL && strcmp(why, want) == 0;
+}
+
+/*
+ * A verified ES256 token verifies again from the cache, with the same
+ * claims; its claims are still checked on each hit (exp on the fixed
+ * clock, token_type); one signature byte changed is a miss, refused.
+ */
+static void
+test_cache_hit(void)
+{
+	struct jwt_key		*k = pem_key(pem_es256);
+	struct jwt_rules	 late = r0;
+	struct jwt_claims	 c;
+	struct vcache_stats	 st;
+	const char		*why;
+	long long		 uid, exp;
+	size_t			 n;
+	char			*sig, was;
+
+	n = sign_uid(k, 42, NOW + 100);
+	ok(verify(k, tok, n, &r0, &c, &why) == SVC_OK && !c.cached &&
+	    c.user_id == 42, "cache: first ES256 verify is a miss");
+	jwt_claims_free(&c);
+	jwt_cache_stats(k, &st);
+	ok(st.misses == 1 && st.hits == 0 && st.fills == 1 && st.entries == 1,
+	    "cache: the verified token is remembered");
+	ok(verify(k, tok, n, &r0, &c, &why) == SVC_OK && c.cached,
+	    "cache: the same token again is a hit");
+	uid = c.user_id;
+	exp = c.exp;
+	ok(uid == 42 && exp == NOW + 100 && c.key == k &&
+	    (fast || c.payload != NULL) && c.via != JWT_VIA_NONE,
+	    "cache: a hit reads the same claims from the payload");
+	jwt_claims_free(&c);
+	jwt_cache_stats(k, &st);
+	ok(st.hits == 1 && st.fills == 1, "cache: a hit fills nothing");
+
+	late.now = NOW + 100;
+	ok(verify_c(k, n, &late, &c, &why) == SVC_DENIED && c.cached &&
+	    why_is(why, "expired"), "cache: a cached token past its exp is "
+	    "refused on a hit");
+	ok(verify_c(k, n, &rref, &c, &why) == SVC_DENIED && c.cached &&
+	    why_is(why, "wrong token_type"),
+	    "cache: a hit still checks token_type");
+	ok(verify_c(k, n, &rexp, &c, &why) == SVC_OK && c.cached,
+	    "cache: a hit, allow_expired");
+
+	sig = strrchr(tok, '.') + 10;
+	was = *sig;
+	*sig = *sig == 'A' ? 'B' : 'A';
+	ok(verify_c(k, n, &r0, &c, &why) == SVC_DENIED && !c.cached &&
+	    why_is(why, "bad signature"), "cache: one signature byte "
+	    "changed after the good token was cached: a miss, refused");
+	*sig = was;
+	ok(verify_c(k, n, &r0, &c, &why) == SVC_OK && c.cached,
+	    "cache: the good token still hits");
+	jwt_key_free(k);
+}
+
+/*
+ * The cache belongs to its key set: a new set without the key that
+ * verified a cached token refuses it, and jwt_key_add empties it.
+ */
+static void
+test_cache_keyset(void)
+{
+	struct jwt_key		*set = pem_key(pem_es256), *k;
+	struct jwt_claims	 c;
+	struct vcache_stats	 st;
+	const char		*why;
+	size_t			 n;
+
+	if (jwt_key_add(set, pem_key(pem_eddsa)) != SVC_OK)
+		abort();
+	k = pem_key(pem_eddsa);
+	n = sign_uid(k, 7, NOW + 100);
+	jwt_key_free(k);
+	ok(verify_c(set, n, &r0, &c, &why) == SVC_OK && !c.cached &&
+	    verify_c(set, n, &r0, &c, &why) == SVC_OK && c.cached,
+	    "cache: EdDSA token of a two-key set cached");
+	jwt_key_free(set);
+	/* Likely at the same address as the old set: nothing carries. */
+	set = pem_key(pem_es256);
+	ok(verify_c(set, n, &r0, &c, &why) == SVC_DENIED && !c.cached &&
+	    why_is(why, "unknown kid"), "cache: a new key set without the "
+	    "EdDSA key refuses the token it had cached");
+	n = sign_uid(set, 7, NOW + 100);
+	ok(verify_c(set, n, &r0, &c, &why) == SVC_OK &&
+	    verify_c(set, n, &r0, &c, &why) == SVC_OK && c.cached,
+	    "cache: ES256 token cached by a set of one");
+	if (jwt_key_add(set, pem_key(pem_eddsa)) != SVC_OK)
+		abort();
+	jwt_cache_stats(set, &st);
+	ok(st.entries == 0 && st.hits == 0, "cache: key_add empties it");
+	ok(verify_c(set, n, &r0, &c, &why) == SVC_OK && !c.cached,
+	    "cache: after key_add the token is verified again");
+	jwt_cache_clear(set);
+	jwt_cache_stats(set, &st);
+	ok(st.entries == 0 && verify_c(set, n, &r0, &c, &why) == SVC_OK &&
+	    !c.cached && verify_c(set, n, &r0, &c, &why) == SVC_OK &&
+	    c.cached, "cache: cache_clear empties it, and it fills again");
+	jwt_key_free(set);
+}
+
+/* Filling past VCACHE_SIZE evicts and never grows; HS256 never. */
+static void
+test_cache_bound(void)
+{
+	struct jwt_key		*k = pem_key(pem_eddsa);
+	struct jwt_claims	 c;
+	struct vcache_stats	 st;
+	const char		*why;
+	size_t			 i, n, total = VCACHE_SIZE + VCACHE_SIZE / 2;
+	int			 bad = 0;
+
+	for (i = 0; i < total; i++) {
+		n = sign_uid(k, (long long)i + 1, NOW + 100 + (long long)i);
+		if (verify_c(k, n, &r0, &c, &why) != SVC_OK || c.cached)
+			bad++;
+	}
+	jwt_cache_stats(k, &st);
+	ok(bad == 0 && st.fills == total && st.entries <= VCACHE_SIZE &&
+	    st.entries > VCACHE_SIZE / 2 &&
+	    st.entries + st.evictions == total,
+	    "cache: %zu tokens into %d entries: %zu kept, %llu evicted",
+	    total, VCACHE_SIZE, st.entries, st.evictions);
+	ok(verify_c(k, n, &r0, &c, &why) == SVC_OK && c.cached,
+	    "cache: the last token filled hits");
+	jwt_key_free(k);
+
+	n = sign_uid(key, 42, NOW + 100);
+	ok(verify_c(key, n, &r0, &c, &why) == SVC_OK && !c.cached &&
+	    verify_c(key, n, &r0, &c, &why) == SVC_OK && !c.cached,
+	    "cache: HS256 verifies twice, never cached");
+	jwt_cache_stats(key, &st);
+	ok(st.hits == 0 && st.misses == 0 && st.fills == 0,
+	    "cache: HS256 never looks it up");
+}
+
+static void
+test_cache(void)
+{
+	test_cache_hit();
+	test_cache_keyset();
+	test_cache_bound();
+}
+
 static void
 test_keys(void)
 {
@@ -1883,6 +2073,7 @@ test_keys(void)
 	test_confusion();
 	test_key_set();
 	test_rotation();
+	test_cache();
 }
 
 int
